@@ -1,0 +1,180 @@
+"""Commands, flags and exit codes; the work itself lives in `pipeline`, `emit` and `drift`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+import generator
+from generator.config import KEYS, Config, find_pyproject, load_config
+from generator.errors import Diagnostic, DiagnosticError
+
+EXIT_OK = 0
+EXIT_DRIFT = 1
+EXIT_INVALID = 2
+EXIT_INTERNAL = 3
+
+EXIT_CODES = f"""\
+exit codes:
+  {EXIT_OK}  success (for check: generated code is up to date)
+  {EXIT_DRIFT}  check only: the generated code differs from what the spec gives (a diff is printed)
+  {EXIT_INVALID}  invalid spec, configuration or usage, or the output folder cannot be written;
+     nothing is written
+  {EXIT_INTERNAL}  internal error in oagen (please report it; --debug shows the traceback)
+"""
+
+_CONFIG_HELP = "configuration, from [tool.oagen] in pyproject.toml (flags override it):\n" + "\n".join(
+    f"  {key:<15} {meaning}" for key, meaning in KEYS.items()
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INVALID
+    try:
+        config = _config(args)
+        return int(args.run(config, args))
+    except DiagnosticError as error:
+        _report(error.diagnostics)
+        return EXIT_INVALID
+    except _UsageError as error:
+        print(f"oagen: error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        print("oagen: interrupted; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    except Exception as error:  # a bug in oagen: say so plainly, trace only on request
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"oagen: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in oagen, not in your spec; please report it (--debug shows the traceback).",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def run_validate(config: Config, args: argparse.Namespace) -> int:
+    from generator.pipeline import check_spec
+
+    spec, diagnostics = check_spec(config, strict=args.strict)
+    _report(diagnostics)
+    paths = spec.root.data.get("paths") or {}
+    operations = sum(1 for item in paths.values() if isinstance(item, dict) for key in item if key in _METHODS)
+    _say(args, f"{config.display(config.spec)}: valid OpenAPI {spec.root.data.get('openapi')}, {operations} operation(s)")
+    return EXIT_OK
+
+
+def run_generate(config: Config, args: argparse.Namespace) -> int:
+    from generator.emit import EmitError, emit
+    from generator.pipeline import build
+
+    started = time.perf_counter()
+    result = build(config, strict=args.strict)
+    _report(result.diagnostics)
+    try:
+        emit(result.files, config.package_dir)
+    except (EmitError, OSError) as error:
+        raise _UsageError(f"cannot write {config.display(config.package_dir)}: {error}") from None
+    elapsed = time.perf_counter() - started
+    _say(args, f"wrote {len(result.files)} files to {config.display(config.package_dir)} in {elapsed:.2f}s")
+    return EXIT_OK
+
+
+def run_check(config: Config, args: argparse.Namespace) -> int:
+    from generator.drift import compare
+    from generator.pipeline import build
+
+    result = build(config, strict=args.strict)
+    _report(result.diagnostics)
+    label = config.display(config.package_dir)
+    drift = compare(result.files, config.package_dir, label)
+    if drift.clean:
+        _say(args, drift.summary(label))
+        return EXIT_OK
+    sys.stdout.write(drift.diff)
+    print(f"{drift.summary(label)}\nrun `oagen generate` to update it", file=sys.stderr)
+    return EXIT_DRIFT
+
+
+_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oagen",
+        description="Generate typed pydantic models, an httpx client and a FastAPI server stub "
+        "from an OpenAPI 3.0/3.1 document.",
+        epilog=f"{EXIT_CODES}\n{_CONFIG_HELP}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"oagen {generator.__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, run, summary in (
+        ("generate", run_generate, "validate the spec and (re)write the generated package"),
+        ("check", run_check, "exit 1 with a diff when the generated package is not what the spec gives; writes nothing"),
+        ("validate", run_validate, "validate the spec only"),
+    ):
+        command = commands.add_parser(
+            name, help=summary, description=summary, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
+        )
+        command.set_defaults(run=run)
+        _common_options(command)
+    return parser
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.oagen] from (default: nearest one)")
+    parser.add_argument("--spec", help="OpenAPI document (YAML or JSON)")
+    parser.add_argument("--output", help="folder that receives the generated package")
+    parser.add_argument("--package", help="name of the generated package")
+    parser.add_argument("--default-server", help="environment the client uses by default (server name or URL)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+
+
+def _config(args: argparse.Namespace) -> Config:
+    pyproject = args.config
+    if pyproject is not None and not pyproject.is_file():
+        raise _UsageError(f"--config {pyproject}: no such file")
+    if pyproject is None:
+        pyproject = find_pyproject(Path.cwd())
+    cwd = Path.cwd()
+    overrides = {
+        "spec": _absolute(args.spec, cwd),
+        "output": _absolute(args.output, cwd),
+        "package": args.package,
+        "default-server": args.default_server,
+    }
+    return load_config(pyproject, overrides)
+
+
+def _absolute(value: str | None, cwd: Path) -> str | None:
+    """Flags are relative to where the user stands, not to pyproject.toml."""
+    return None if value is None else str(cwd / value)
+
+
+def _report(diagnostics: Sequence[Diagnostic] | tuple[Diagnostic, ...]) -> None:
+    for diagnostic in sorted(diagnostics, key=lambda d: d.sort_key()):
+        print(diagnostic.render(), file=sys.stderr)
+    errors = sum(1 for d in diagnostics if d.level == "error")
+    if errors:
+        warnings = len(diagnostics) - errors
+        print(f"{errors} error(s), {warnings} warning(s); nothing was written", file=sys.stderr)
+
+
+def _say(args: argparse.Namespace, message: str) -> None:
+    if not args.quiet:
+        print(message, file=sys.stderr)

@@ -1,0 +1,116 @@
+"""One frozen configuration, read from `[tool.oagen]` in pyproject.toml.
+
+Command-line flags override the file; paths in the file are relative to the
+folder that holds it, so `oagen` behaves the same from any working directory.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Diagnostic, DiagnosticError, Location
+from generator.naming import snake
+
+#: Keys accepted in `[tool.oagen]`, with what each one means (also in the README).
+KEYS: Mapping[str, str] = {
+    "spec": "path of the OpenAPI document, relative to pyproject.toml",
+    "output": "folder that receives the generated package",
+    "package": "name of the generated Python package",
+    "default-server": "environment the client uses unless told otherwise (a server's name or URL)",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run needs to know, fully resolved."""
+
+    root: Path
+    spec: Path
+    output: Path
+    package: str
+    default_server: str | None
+
+    @property
+    def package_dir(self) -> Path:
+        return self.output / self.package
+
+    def display(self, path: Path) -> str:
+        """A path as users should read it: relative to the project root when inside it."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start`."""
+    for folder in (start, *start.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
+    """Read `[tool.oagen]` from `pyproject` (may be None) and apply `overrides` (flag values)."""
+    settings: dict[str, Any] = {}
+    root = Path.cwd()
+    if pyproject is not None:
+        root = pyproject.parent
+        settings = _read_table(pyproject)
+    for key, value in overrides.items():
+        if value is not None:
+            settings[key] = value
+
+    missing = [key for key in ("spec",) if key not in settings]
+    if missing:
+        raise _config_error(
+            pyproject,
+            "no spec given",
+            'set `spec = "spec/openapi.yaml"` under [tool.oagen] in pyproject.toml, or pass --spec',
+        )
+    spec = root / str(settings["spec"])
+    package = str(settings.get("package") or snake(spec.stem, fallback="api"))
+    if snake(package) != package:
+        raise _config_error(
+            pyproject,
+            f"package name {package!r} is not a valid Python package name",
+            f"use a snake_case name such as {snake(package)!r}",
+        )
+    return Config(
+        root=root,
+        spec=spec,
+        output=root / str(settings.get("output", "generated")),
+        package=package,
+        default_server=settings.get("default-server"),
+    )
+
+
+def _read_table(pyproject: Path) -> dict[str, Any]:
+    try:
+        document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise _config_error(pyproject, f"cannot read pyproject.toml: {error}", None) from None
+    table = document.get("tool", {}).get("oagen", {})
+    if not isinstance(table, dict):
+        raise _config_error(pyproject, "[tool.oagen] must be a table", None)
+    unknown = sorted(set(table) - set(KEYS))
+    if unknown:
+        raise _config_error(
+            pyproject,
+            f"unknown key(s) in [tool.oagen]: {', '.join(unknown)}",
+            f"known keys: {', '.join(KEYS)}",
+        )
+    for key, value in table.items():
+        if not isinstance(value, str):
+            raise _config_error(pyproject, f"[tool.oagen] {key} must be a string", None)
+    return dict(table)
+
+
+def _config_error(pyproject: Path | None, message: str, hint: str | None) -> DiagnosticError:
+    where = Location(pyproject.name, None, None, "/tool/oagen") if pyproject else None
+    return DiagnosticError([Diagnostic("error", "OAG101", message, where, hint)])

@@ -1,0 +1,106 @@
+"""The pydantic models module, rendered by datamodel-code-generator as a library.
+
+Lowering has already named every model and rewritten every `$ref`, so the
+document handed over here is self-contained: datamodel-code-generator reads no
+file and no URL.  Our templates in `templates/models/` replace its own.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from generator.ir import Api
+
+#: The module docstring of the generated models file.
+_DOCSTRING = '"""Pydantic models for the schemas of the API."""\n\n'
+
+
+class ModelRenderError(Exception):
+    """datamodel-code-generator failed or produced names lowering did not ask for."""
+
+
+def render_models(api: Api, template_dir: Path) -> str:
+    """The source of `models.py` (unformatted; black runs later)."""
+    if not api.model_schemas:
+        return _DOCSTRING
+    import datamodel_code_generator as dcg  # heavy: import only when there are models
+
+    document: Mapping[str, Any] = {
+        "openapi": api.openapi_version,
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": dict(api.model_schemas)},
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        source = dcg.generate(
+            document,
+            input_file_type=dcg.InputFileType.OpenAPI,
+            output_model_type=dcg.DataModelType.PydanticV2BaseModel,
+            target_python_version=dcg.PythonVersion.PY_311,
+            custom_template_dir=template_dir,
+            openapi_scopes=[dcg.OpenAPIScope.Schemas],
+            snake_case_field=True,
+            allow_population_by_field_name=True,
+            use_schema_description=True,
+            use_field_description=True,
+            use_single_line_docstring=True,
+            use_standard_collections=True,
+            use_union_operator=True,
+            use_annotated=True,
+            field_constraints=True,
+            capitalise_enum_members=True,
+            use_double_quotes=True,
+            disable_timestamp=True,
+            keep_model_order=True,
+            allow_remote_refs=False,
+            formatters=[],
+        )
+    if not isinstance(source, str):
+        raise ModelRenderError("datamodel-code-generator returned several modules; expected one")
+    source = _sorted_imports(_without_leading_comments(source))
+    _check_classes(source, set(api.model_schemas))
+    return _DOCSTRING + source
+
+
+def _without_leading_comments(source: str) -> str:
+    """Drop datamodel-code-generator's own header; `emit` writes ours."""
+    lines = source.splitlines(keepends=True)
+    while lines and (lines[0].startswith("#") or not lines[0].strip()):
+        lines.pop(0)
+    return "".join(lines)
+
+
+def _sorted_imports(source: str) -> str:
+    """Group and sort the leading imports the way isort and ruff expect them."""
+    lines = source.splitlines(keepends=True)
+    end = 0
+    while end < len(lines) and (lines[end].startswith(("from ", "import ")) or not lines[end].strip()):
+        end += 1
+    imports = [line.strip() for line in lines[:end] if line.strip()]
+    if any(line.endswith(("(", "\\")) for line in imports):
+        return source  # a wrapped import: leave the block as it is
+    groups: dict[int, list[str]] = {}
+    for line in imports:
+        module = line.split()[1]
+        section = 0 if module == "__future__" else 1 if module.split(".")[0] in sys.stdlib_module_names else 2
+        groups.setdefault(section, []).append(line)
+    block = "\n\n".join(
+        "\n".join(sorted(group, key=lambda line: (line.startswith("from "), line.split()[1])))
+        for _, group in sorted(groups.items())
+    )
+    return block + "\n\n\n" + "".join(lines[end:])
+
+
+def _check_classes(source: str, expected: set[str]) -> None:
+    """Every name the client and server import must exist as a class."""
+    tree = ast.parse(source)
+    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
+    missing = sorted(expected - defined)
+    if missing:
+        raise ModelRenderError(f"datamodel-code-generator did not produce classes: {', '.join(missing)}")

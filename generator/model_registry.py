@@ -1,0 +1,140 @@
+"""The schemas that become pydantic models, each under the class name it gets.
+
+`ModelRegistry` collects every schema the API needs as a model: the spec's
+components, schemas reached through `$ref` in other files, and the inline
+enums and objects of parameters, bodies and responses (named after their role,
+e.g. `SequenceVersion`, `GetPetResponse`).  It rewrites every `$ref` to point at
+those names, so datamodel-code-generator receives one self-contained document
+and never reads a file or the network itself.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from generator.load import Spec, SpecFile
+from generator.naming import ClassName, Namespace, constant, pascal
+
+#: Keywords whose value is one schema.
+_SCHEMA_KEYWORDS = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else")
+#: Keywords whose value is a list of schemas.
+_SCHEMA_LIST_KEYWORDS = ("allOf", "oneOf", "anyOf", "prefixItems")
+#: Keywords whose value maps names to schemas.
+_SCHEMA_MAP_KEYWORDS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+
+
+def is_model_schema(schema: Mapping[str, Any]) -> bool:
+    """Whether a schema needs a class of its own rather than a builtin annotation."""
+    if any(key in schema for key in ("enum", "const", "properties", "allOf", "oneOf", "anyOf")):
+        return True
+    additional = schema.get("additionalProperties")
+    return isinstance(additional, Mapping) and bool(additional)
+
+
+class ModelRegistry:
+    """Hands out class names for schemas and keeps the rewritten schemas."""
+
+    def __init__(self, spec: Spec, namespace: Namespace) -> None:
+        self._spec = spec
+        self._namespace = namespace
+        self._by_target: dict[tuple[str, str], ClassName] = {}
+        self._by_content: dict[tuple[str, str], ClassName] = {}
+        self.schemas: dict[str, Any] = {}
+
+    def register_components(self) -> None:
+        """Name the root document's component schemas first, in their order."""
+        root = self._spec.root
+        components = root.data.get("components") or {}
+        for key, schema in (components.get("schemas") or {}).items():
+            self.named(root, f"/components/schemas/{_escape(key)}", schema)
+
+    def named(self, file: SpecFile, pointer: str, schema: Any) -> ClassName:
+        """The class for the schema at `file#pointer`, registering it on first use."""
+        target = (str(file.path), pointer)
+        if target in self._by_target:
+            return self._by_target[target]
+        name = self._namespace.class_name(pascal(_unescape(pointer.rsplit("/", 1)[-1])))
+        self._by_target[target] = name
+        self.schemas[name] = None  # reserve the slot so order follows first use
+        self.schemas[name] = self.rewrite(schema, file)
+        return name
+
+    def inline(self, schema: Mapping[str, Any], file: SpecFile, preferred: Iterable[str]) -> ClassName:
+        """A class for an inline schema, named by its role; identical ones share a class."""
+        rewritten = self.rewrite(schema, file)
+        content = json.dumps(rewritten, sort_keys=True, default=str)
+        candidates = [pascal(name) for name in preferred]
+        for candidate in candidates:
+            key = (candidate, content)
+            if key in self._by_content:
+                return self._by_content[key]
+        for candidate in candidates:
+            if candidate not in self._namespace:
+                break
+        else:
+            candidate = candidates[-1]
+        name = self._namespace.class_name(candidate)
+        self._by_content[(candidates[0], content)] = name
+        self._by_content[(candidate, content)] = name
+        self.schemas[name] = rewritten
+        return name
+
+    def resolve(self, schema: Mapping[str, Any], file: SpecFile) -> tuple[SpecFile, str, Any]:
+        return self._spec.resolve(str(schema["$ref"]), file)
+
+    def rewrite(self, schema: Any, file: SpecFile) -> Any:
+        """A copy of `schema` whose `$ref`s name registered classes."""
+        if not isinstance(schema, Mapping):
+            return schema
+        if "$ref" in schema and isinstance(schema["$ref"], str):
+            target_file, pointer, target = self.resolve(schema, file)
+            siblings = {k: self.rewrite_keyword(k, v, file) for k, v in schema.items() if k != "$ref"}
+            return {"$ref": f"#/components/schemas/{self.named(target_file, pointer, target)}", **siblings}
+        rewritten = {key: self.rewrite_keyword(key, value, file) for key, value in schema.items()}
+        if _needs_member_names(rewritten):
+            members = Namespace()
+            rewritten["x-enum-varnames"] = [members.identifier(constant(str(v))) for v in rewritten["enum"]]
+        return rewritten
+
+    def rewrite_keyword(self, key: str, value: Any, file: SpecFile) -> Any:
+        if key in _SCHEMA_KEYWORDS and isinstance(value, Mapping):
+            return self.rewrite(value, file)
+        if key in _SCHEMA_LIST_KEYWORDS and isinstance(value, list):
+            return [self.rewrite(item, file) for item in value]
+        if key in _SCHEMA_MAP_KEYWORDS and isinstance(value, Mapping):
+            return {name: self.rewrite(item, file) for name, item in value.items()}
+        if key == "discriminator" and isinstance(value, Mapping):
+            mapping = value.get("mapping")
+            if isinstance(mapping, Mapping):
+                value = {**value, "mapping": {k: self._mapped_ref(v, file) for k, v in mapping.items()}}
+            return dict(value)
+        return value
+
+    def _mapped_ref(self, ref: Any, file: SpecFile) -> Any:
+        if not isinstance(ref, str):
+            return ref
+        if "#" not in ref and "/" not in ref and "." not in ref:
+            ref = f"#/components/schemas/{ref}"
+        target_file, pointer, target = self._spec.resolve(ref, file)
+        return f"#/components/schemas/{self.named(target_file, pointer, target)}"
+
+
+def _needs_member_names(schema: Mapping[str, Any]) -> bool:
+    """Enums get member names from the naming layer unless the spec names them itself."""
+    values = schema.get("enum")
+    return (
+        isinstance(values, list)
+        and bool(values)
+        and "x-enum-varnames" not in schema
+        and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values)
+    )
+
+
+def _escape(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def _unescape(segment: str) -> str:
+    return segment.replace("~1", "/").replace("~0", "~")

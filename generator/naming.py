@@ -1,0 +1,171 @@
+"""Names that are safe to print into Python source.
+
+A spec string never reaches a template as a name: it goes through one of the
+constructors here, which clean it, case it and refuse anything that is not a
+plain ASCII identifier.  `Code` marks text that lowering assembled from such
+names (type annotations, for example); the renderer refuses to print any other
+`str`, so an unescaped spec string cannot slip into generated code.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+#: Names a generated module or class body must not shadow.
+RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
+#: Attribute names pydantic's BaseModel already uses.
+PYDANTIC_RESERVED = frozenset(
+    name for name in dir(object) if not name.startswith("__")
+) | {
+    "model_config",
+    "model_fields",
+    "model_computed_fields",
+    "model_extra",
+    "model_fields_set",
+    "model_construct",
+    "model_copy",
+    "model_dump",
+    "model_dump_json",
+    "model_json_schema",
+    "model_parametrized_name",
+    "model_post_init",
+    "model_rebuild",
+    "model_validate",
+    "model_validate_json",
+    "model_validate_strings",
+    "copy",
+    "dict",
+    "json",
+    "schema",
+    "schema_json",
+    "construct",
+    "validate",
+    "fields",
+}
+#: Class names that would shadow what generated modules import or use.
+CLASS_RESERVED = frozenset(dir(builtins)) | {
+    "Annotated",
+    "Any",
+    "BaseModel",
+    "ConfigDict",
+    "Field",
+    "RootModel",
+    "Enum",
+    "StrEnum",
+    "IntEnum",
+    "Protocol",
+    "Awaitable",
+    "Mapping",
+    "Client",
+    "AsyncClient",
+    "Environment",
+}
+
+
+class Code(str):
+    """Text that is trusted to be printed as Python source.
+
+    Only this module and the escaping filters create it; the renderer refuses
+    to print a plain `str`.
+    """
+
+    __slots__ = ()
+
+
+class Identifier(Code):
+    """A snake_case Python identifier (function, parameter, attribute or module)."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str) -> Identifier:
+        if not _IDENTIFIER.match(value) or keyword.iskeyword(value):
+            raise ValueError(f"not a safe identifier: {value!r}")
+        return super().__new__(cls, value)
+
+
+class ClassName(Code):
+    """A PascalCase Python class name."""
+
+    __slots__ = ()
+
+    def __new__(cls, value: str) -> ClassName:
+        if not _IDENTIFIER.match(value) or not value[0].isupper() or keyword.iskeyword(value):
+            raise ValueError(f"not a safe class name: {value!r}")
+        return super().__new__(cls, value)
+
+
+def words(text: str) -> list[str]:
+    """Split any spec string into ASCII words: camelCase, kebab, spaces, accents."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _WORD.findall(ascii_text)
+
+
+def snake(text: str, *, fallback: str = "value", reserved: Iterable[str] = RESERVED) -> Identifier:
+    """`getSeatEvents` -> `get_seat_events`; keywords get a trailing underscore."""
+    name = "_".join(word.lower() for word in words(text)) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    if name in reserved or keyword.iskeyword(name):
+        name += "_"
+    return Identifier(name)
+
+
+def pascal(text: str, *, fallback: str = "Model", reserved: Iterable[str] = CLASS_RESERVED) -> ClassName:
+    """`seat-event list` -> `SeatEventList`; never empty, never a builtin."""
+    name = "".join(_capitalise(word) for word in words(text)) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}{name}"
+    if name in reserved:
+        name += "Model"
+    return ClassName(name)
+
+
+def constant(text: str, *, fallback: str = "VALUE") -> Identifier:
+    """`2024-07-30` -> `V2024_07_30`; `Sandbox env` -> `SANDBOX_ENV` (enum members)."""
+    name = "_".join(word.upper() for word in words(text)) or fallback
+    if name[0].isdigit():
+        name = f"{fallback[0]}{name}"
+    if keyword.iskeyword(name):
+        name += "_"
+    return Identifier(name)
+
+
+def _capitalise(word: str) -> str:
+    """`HTTP` -> `Http`, `seat` -> `Seat`: one capital per word reads best."""
+    return word.capitalize() if word.isupper() else word[:1].upper() + word[1:]
+
+
+class Namespace:
+    """Hands out distinct names in one scope, suffixing `_2`, `_3`... on collision.
+
+    Deterministic as long as callers ask in a deterministic order.
+    """
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken = set(taken)
+
+    def _claim(self, name: str, separator: str) -> str:
+        candidate, counter = name, 2
+        while candidate in self._taken:
+            candidate = f"{name}{separator}{counter}"
+            counter += 1
+        self._taken.add(candidate)
+        return candidate
+
+    def identifier(self, name: Identifier) -> Identifier:
+        """`limit` twice -> `limit`, then `limit_2`."""
+        return Identifier(self._claim(name, "" if name.endswith("_") else "_"))
+
+    def class_name(self, name: ClassName) -> ClassName:
+        """`Pet` twice -> `Pet`, then `Pet2`."""
+        return ClassName(self._claim(name, ""))
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._taken

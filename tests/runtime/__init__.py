@@ -1,0 +1,1 @@
+"""Tests of the hand-written runtime copied into generated packages."""

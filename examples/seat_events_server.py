@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 
 from fastapi import HTTPException
-
 from sequence_usage.models import (
     ListSeatEventsEndpointEndpointResponseModel,
     PaginationMeta,
@@ -70,7 +69,9 @@ class InMemorySeatEvents:
             raise HTTPException(status_code=401, detail="Basic credentials required")
         page_size = limit or 10
         if not 1 <= page_size <= 100:
-            raise HTTPException(status_code=400, detail="limit must be between 1 and 100")
+            raise HTTPException(
+                status_code=400, detail="limit must be between 1 and 100"
+            )
         events = [
             event
             for event in EVENTS

@@ -27,8 +27,9 @@ exit codes:
   {EXIT_INTERNAL}  internal error in oagen (please report it; --debug shows the traceback)
 """
 
-_CONFIG_HELP = "configuration, from [tool.oagen] in pyproject.toml (flags override it):\n" + "\n".join(
-    f"  {key:<15} {meaning}" for key, meaning in KEYS.items()
+_CONFIG_HELP = (
+    "configuration, from [tool.oagen] in pyproject.toml (flags override it):\n"
+    + "\n".join(f"  {key:<15} {meaning}" for key, meaning in KEYS.items())
 )
 
 
@@ -50,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("oagen: interrupted; nothing was written", file=sys.stderr)
         return EXIT_INVALID
-    except Exception as error:  # a bug in oagen: say so plainly, trace only on request
+    except Exception as error:  # noqa: BLE001  (a bug in oagen: say so plainly)
         if args.debug:
             traceback.print_exc()
         print(
@@ -67,8 +68,17 @@ def run_validate(config: Config, args: argparse.Namespace) -> int:
     spec, diagnostics = check_spec(config, strict=args.strict)
     _report(diagnostics)
     paths = spec.root.data.get("paths") or {}
-    operations = sum(1 for item in paths.values() if isinstance(item, dict) for key in item if key in _METHODS)
-    _say(args, f"{config.display(config.spec)}: valid OpenAPI {spec.root.data.get('openapi')}, {operations} operation(s)")
+    operations = sum(
+        1
+        for item in paths.values()
+        if isinstance(item, dict)
+        for key in item
+        if key in _METHODS
+    )
+    _say(
+        args,
+        f"{config.display(config.spec)}: valid OpenAPI {spec.root.data.get('openapi')}, {operations} operation(s)",
+    )
     return EXIT_OK
 
 
@@ -82,9 +92,14 @@ def run_generate(config: Config, args: argparse.Namespace) -> int:
     try:
         emit(result.files, config.package_dir)
     except (EmitError, OSError) as error:
-        raise _UsageError(f"cannot write {config.display(config.package_dir)}: {error}") from None
+        raise _UsageError(
+            f"cannot write {config.display(config.package_dir)}: {error}"
+        ) from None
     elapsed = time.perf_counter() - started
-    _say(args, f"wrote {len(result.files)} files to {config.display(config.package_dir)} in {elapsed:.2f}s")
+    _say(
+        args,
+        f"wrote {len(result.files)} files to {config.display(config.package_dir)} in {elapsed:.2f}s",
+    )
     return EXIT_OK
 
 
@@ -119,15 +134,29 @@ def _parser() -> argparse.ArgumentParser:
         epilog=f"{EXIT_CODES}\n{_CONFIG_HELP}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"oagen {generator.__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"oagen {generator.__version__}"
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, run, summary in (
-        ("generate", run_generate, "validate the spec and (re)write the generated package"),
-        ("check", run_check, "exit 1 with a diff when the generated package is not what the spec gives; writes nothing"),
+        (
+            "generate",
+            run_generate,
+            "validate the spec and (re)write the generated package",
+        ),
+        (
+            "check",
+            run_check,
+            "exit 1 with a diff when the generated package is not what the spec gives; writes nothing",
+        ),
         ("validate", run_validate, "validate the spec only"),
     ):
         command = commands.add_parser(
-            name, help=summary, description=summary, epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter
+            name,
+            help=summary,
+            description=summary,
+            epilog=EXIT_CODES,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         command.set_defaults(run=run)
         _common_options(command)
@@ -135,14 +164,27 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.oagen] from (default: nearest one)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        help="pyproject.toml to read [tool.oagen] from (default: nearest one)",
+    )
     parser.add_argument("--spec", help="OpenAPI document (YAML or JSON)")
     parser.add_argument("--output", help="folder that receives the generated package")
     parser.add_argument("--package", help="name of the generated package")
-    parser.add_argument("--default-server", help="environment the client uses by default (server name or URL)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    parser.add_argument(
+        "--default-server",
+        help="environment the client uses by default (server name or URL)",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors"
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="print only problems"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show a traceback on internal errors"
+    )
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -172,7 +214,10 @@ def _report(diagnostics: Sequence[Diagnostic] | tuple[Diagnostic, ...]) -> None:
     errors = sum(1 for d in diagnostics if d.level == "error")
     if errors:
         warnings = len(diagnostics) - errors
-        print(f"{errors} error(s), {warnings} warning(s); nothing was written", file=sys.stderr)
+        print(
+            f"{errors} error(s), {warnings} warning(s); nothing was written",
+            file=sys.stderr,
+        )
 
 
 def _say(args: argparse.Namespace, message: str) -> None:

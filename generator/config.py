@@ -94,7 +94,9 @@ def _read_table(pyproject: Path) -> dict[str, Any]:
     try:
         document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise _config_error(pyproject, f"cannot read pyproject.toml: {error}", None) from None
+        raise _config_error(
+            pyproject, f"cannot read pyproject.toml: {error}", None
+        ) from None
     table = document.get("tool", {}).get("oagen", {})
     if not isinstance(table, dict):
         raise _config_error(pyproject, "[tool.oagen] must be a table", None)
@@ -111,6 +113,8 @@ def _read_table(pyproject: Path) -> dict[str, Any]:
     return dict(table)
 
 
-def _config_error(pyproject: Path | None, message: str, hint: str | None) -> DiagnosticError:
+def _config_error(
+    pyproject: Path | None, message: str, hint: str | None
+) -> DiagnosticError:
     where = Location(pyproject.name, None, None, "/tool/oagen") if pyproject else None
     return DiagnosticError([Diagnostic("error", "OAG101", message, where, hint)])

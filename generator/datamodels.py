@@ -28,7 +28,14 @@ def render_models(api: Api, template_dir: Path) -> str:
     """The source of `models.py` (unformatted; black runs later)."""
     if not api.model_schemas:
         return _DOCSTRING
-    import datamodel_code_generator as dcg  # heavy: import only when there are models
+    # Heavy imports: paid only when there are models to render.
+    from datamodel_code_generator import generate
+    from datamodel_code_generator.enums import (
+        DataModelType,
+        InputFileType,
+        OpenAPIScope,
+    )
+    from datamodel_code_generator.format import PythonVersion
 
     document: Mapping[str, Any] = {
         "openapi": api.openapi_version,
@@ -38,13 +45,13 @@ def render_models(api: Api, template_dir: Path) -> str:
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        source = dcg.generate(
+        source = generate(
             document,
-            input_file_type=dcg.InputFileType.OpenAPI,
-            output_model_type=dcg.DataModelType.PydanticV2BaseModel,
-            target_python_version=dcg.PythonVersion.PY_311,
+            input_file_type=InputFileType.OpenAPI,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            target_python_version=PythonVersion.PY_311,
             custom_template_dir=template_dir,
-            openapi_scopes=[dcg.OpenAPIScope.Schemas],
+            openapi_scopes=[OpenAPIScope.Schemas],
             snake_case_field=True,
             allow_population_by_field_name=True,
             use_schema_description=True,
@@ -62,7 +69,9 @@ def render_models(api: Api, template_dir: Path) -> str:
             formatters=[],
         )
     if not isinstance(source, str):
-        raise ModelRenderError("datamodel-code-generator returned several modules; expected one")
+        raise ModelRenderError(
+            "datamodel-code-generator returned several modules; expected one"
+        )
     source = _sorted_imports(_without_leading_comments(source))
     _check_classes(source, set(api.model_schemas))
     return _DOCSTRING + source
@@ -80,7 +89,9 @@ def _sorted_imports(source: str) -> str:
     """Group and sort the leading imports the way isort and ruff expect them."""
     lines = source.splitlines(keepends=True)
     end = 0
-    while end < len(lines) and (lines[end].startswith(("from ", "import ")) or not lines[end].strip()):
+    while end < len(lines) and (
+        lines[end].startswith(("from ", "import ")) or not lines[end].strip()
+    ):
         end += 1
     imports = [line.strip() for line in lines[:end] if line.strip()]
     if any(line.endswith(("(", "\\")) for line in imports):
@@ -88,10 +99,16 @@ def _sorted_imports(source: str) -> str:
     groups: dict[int, list[str]] = {}
     for line in imports:
         module = line.split()[1]
-        section = 0 if module == "__future__" else 1 if module.split(".")[0] in sys.stdlib_module_names else 2
+        section = (
+            0
+            if module == "__future__"
+            else 1 if module.split(".")[0] in sys.stdlib_module_names else 2
+        )
         groups.setdefault(section, []).append(line)
     block = "\n\n".join(
-        "\n".join(sorted(group, key=lambda line: (line.startswith("from "), line.split()[1])))
+        "\n".join(
+            sorted(group, key=lambda line: (line.startswith("from "), line.split()[1]))
+        )
         for _, group in sorted(groups.items())
     )
     return block + "\n\n\n" + "".join(lines[end:])
@@ -103,4 +120,6 @@ def _check_classes(source: str, expected: set[str]) -> None:
     defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
     missing = sorted(expected - defined)
     if missing:
-        raise ModelRenderError(f"datamodel-code-generator did not produce classes: {', '.join(missing)}")
+        raise ModelRenderError(
+            f"datamodel-code-generator did not produce classes: {', '.join(missing)}"
+        )

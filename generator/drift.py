@@ -41,7 +41,9 @@ def on_disk(package_dir: Path) -> dict[str, bytes]:
     found = {}
     for path in sorted(package_dir.rglob("*")):
         relative = path.relative_to(package_dir)
-        if any(part in _IGNORED_DIRS for part in relative.parts) or path.name.endswith(_IGNORED_SUFFIXES):
+        if any(part in _IGNORED_DIRS for part in relative.parts) or path.name.endswith(
+            _IGNORED_SUFFIXES
+        ):
             continue
         if path.is_file():
             found[relative.as_posix()] = path.read_bytes()
@@ -52,7 +54,9 @@ def compare(files: Mapping[str, str], package_dir: Path, label: str) -> Drift:
     """What differs between `files` and `package_dir`, as a unified diff under `label/`."""
     existing = on_disk(package_dir)
     expected = {path: text.encode("utf-8") for path, text in files.items()}
-    changed = tuple(sorted(p for p in expected if p in existing and existing[p] != expected[p]))
+    changed = tuple(
+        sorted(p for p in expected if p in existing and existing[p] != expected[p])
+    )
     missing = tuple(sorted(p for p in expected if p not in existing))
     extra = tuple(sorted(p for p in existing if p not in expected))
     chunks = []
@@ -62,14 +66,14 @@ def compare(files: Mapping[str, str], package_dir: Path, label: str) -> Drift:
         if before is None or after is None:
             chunks.append(f"Binary file {label}/{path} differs\n")
             continue
-        chunks.extend(
-            difflib.unified_diff(
-                before,
-                after,
-                fromfile=f"a/{label}/{path}" if path in existing else "/dev/null",
-                tofile=f"b/{label}/{path}" if path in expected else "/dev/null",
-            )
+        fromfile = f"a/{label}/{path}" if path in existing else "/dev/null"
+        tofile = f"b/{label}/{path}" if path in expected else "/dev/null"
+        hunks = list(
+            difflib.unified_diff(before, after, fromfile=fromfile, tofile=tofile)
         )
+        chunks.extend(
+            hunks or [f"--- {fromfile}\n", f"+++ {tofile}\n"]
+        )  # an empty file has no hunk
     return Drift(changed, missing, extra, "".join(_newline_terminated(chunks)))
 
 
@@ -77,10 +81,17 @@ def _lines(data: bytes | None) -> list[str] | None:
     if data is None:
         return []
     try:
-        return data.decode("utf-8").splitlines(keepends=True)
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+    # Only "\n" ends a line: str.splitlines would also split at form feeds and U+2028.
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
 
 
 def _newline_terminated(chunks: list[str]) -> list[str]:
-    return [chunk if chunk.endswith("\n") else chunk + "\n\\ No newline at end of file\n" for chunk in chunks]
+    return [
+        chunk if chunk.endswith("\n") else chunk + "\n\\ No newline at end of file\n"
+        for chunk in chunks
+    ]

@@ -20,23 +20,40 @@ class EmitError(Exception):
 def safe_relative(path: str) -> PurePosixPath:
     """A generated file's path, refused if it could land outside the package."""
     relative = PurePosixPath(path)
-    if relative.is_absolute() or not relative.parts or any(part in ("", ".", "..") for part in relative.parts):
-        raise EmitError(f"refusing to write {path!r}: not a plain path inside the package")
+    if (
+        relative.is_absolute()
+        or not relative.parts
+        or any(part in ("", ".", "..") for part in relative.parts)
+    ):
+        raise EmitError(
+            f"refusing to write {path!r}: not a plain path inside the package"
+        )
     if any(":" in part or "\\" in part for part in relative.parts):
-        raise EmitError(f"refusing to write {path!r}: drive letters and backslashes are not allowed")
+        raise EmitError(
+            f"refusing to write {path!r}: drive letters and backslashes are not allowed"
+        )
     return relative
 
 
 def emit(files: Mapping[str, str], package_dir: Path) -> None:
     """Replace `package_dir` with exactly `files`."""
     output = package_dir.parent
+    relative = {
+        path: safe_relative(path) for path in sorted(files)
+    }  # refuse before touching disk
     if package_dir.is_symlink():
-        raise EmitError(f"{package_dir} is a symbolic link; refusing to write through it")
+        raise EmitError(
+            f"{package_dir} is a symbolic link; refusing to write through it"
+        )
+    if package_dir.exists() and not package_dir.is_dir():
+        raise EmitError(f"{package_dir} exists and is not a folder; move it away first")
     output.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{package_dir.name}.", suffix=".new", dir=output))
+    staging = Path(
+        tempfile.mkdtemp(prefix=f".{package_dir.name}.", suffix=".new", dir=output)
+    )
     try:
-        for path in sorted(files):
-            target = staging.joinpath(*safe_relative(path).parts)
+        for path, parts in relative.items():
+            target = staging.joinpath(*parts.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(files[path])
@@ -50,7 +67,11 @@ def _swap(staging: Path, package_dir: Path) -> None:
     if not package_dir.exists():
         staging.rename(package_dir)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{package_dir.name}.", suffix=".old", dir=package_dir.parent))
+    retired = Path(
+        tempfile.mkdtemp(
+            prefix=f".{package_dir.name}.", suffix=".old", dir=package_dir.parent
+        )
+    )
     retired.rmdir()
     package_dir.rename(retired)
     try:

@@ -24,17 +24,22 @@ def header(provenance: Provenance) -> str:
 
 def format_files(files: Mapping[str, str], provenance: Provenance) -> dict[str, str]:
     """Prepend the header to `.py` files and run black over them, in path order."""
-    import black  # imported here so `oagen validate` does not pay for it
+    # Imported here so that `oagen validate` does not pay for black.
+    from black import format_str
+    from black.mode import Mode, TargetVersion
+    from black.parsing import InvalidInput
 
-    mode = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
+    mode = Mode(target_versions={TargetVersion.PY311}, line_length=88)
     top = header(provenance)
     formatted = {}
     for path in sorted(files):
         text = files[path]
         if path.endswith(".py"):
             try:
-                text = black.format_str(top + "\n" + text, mode=mode)
-            except black.InvalidInput as error:
-                raise FormatError(f"{path}: generated code does not parse: {error}") from None
+                text = format_str(top + "\n" + text, mode=mode)
+            except InvalidInput as error:
+                raise FormatError(
+                    f"{path}: generated code does not parse: {error}"
+                ) from None
         formatted[path] = text
     return formatted

@@ -42,7 +42,12 @@ from generator.naming import (
 )
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_FASTAPI_MARKERS = {"path": "Path", "query": "Query", "header": "Header", "cookie": "Cookie"}
+_FASTAPI_MARKERS = {
+    "path": "Path",
+    "query": "Query",
+    "header": "Header",
+    "cookie": "Cookie",
+}
 _CONSTRAINTS = {
     "minimum": "ge",
     "maximum": "le",
@@ -64,8 +69,21 @@ _STRING_FORMATS = {
 #: Names the generated methods and route builders use for themselves; builtins that
 #: annotations name, which a method of the same name would shadow inside its class.
 _METHOD_RESERVED = RESERVED | {
-    "implementation", "router", "app", "typing", "datetime", "uuid", "httpx",
-    "list", "dict", "str", "int", "float", "bool", "bytes", "type",
+    "implementation",
+    "router",
+    "app",
+    "typing",
+    "datetime",
+    "uuid",
+    "httpx",
+    "list",
+    "dict",
+    "str",
+    "int",
+    "float",
+    "bool",
+    "bytes",
+    "type",
 }
 #: Client attributes that a resource must not shadow.
 _CLIENT_RESERVED = RESERVED | {"close", "aclose", "base_url", "environment"}
@@ -114,8 +132,12 @@ class _Lowering:
             default_environment=self.default_environment(environments),
             resources=resources,
             model_imports=tuple(sorted(self.scope.models)),
-            stdlib_imports=tuple(Identifier(name) for name in sorted(self.scope.stdlib)),
-            client_stdlib_imports=tuple(Identifier(name) for name in sorted(self.scope.stdlib | {"enum"})),
+            stdlib_imports=tuple(
+                Identifier(name) for name in sorted(self.scope.stdlib)
+            ),
+            client_stdlib_imports=tuple(
+                Identifier(name) for name in sorted(self.scope.stdlib | {"enum"})
+            ),
             model_schemas=dict(self.registry.schemas),
             openapi_version=str(data.get("openapi")),
         )
@@ -129,18 +151,28 @@ class _Lowering:
             member = names.identifier(constant(label, fallback="SERVER"))
             description = _text(server.get("description"))
             if description and constant(description) == member:
-                description = None  # `PRODUCTION = ...` needs no docstring saying "PRODUCTION"
+                description = (
+                    None  # `PRODUCTION = ...` needs no docstring saying "PRODUCTION"
+                )
             result.append(Environment(member, url, description))
         return tuple(result)
 
-    def default_environment(self, environments: tuple[Environment, ...]) -> Environment | None:
+    def default_environment(
+        self, environments: tuple[Environment, ...]
+    ) -> Environment | None:
         wanted = self.options.default_server
         if wanted is None:
             return environments[0] if environments else None
         for env in environments:
-            if wanted.casefold() in {env.member.casefold(), env.url.casefold(), (env.description or "").casefold()}:
+            if (
+                constant(wanted) == env.member
+                or wanted.rstrip("/").casefold() == env.url.casefold()
+            ):
                 return env
-        choices = ", ".join(env.member.lower() for env in environments) or "none: the spec declares no servers"
+        choices = (
+            ", ".join(env.member.lower() for env in environments)
+            or "none: the spec declares no servers"
+        )
         self.error(
             "OAG040",
             f"default server {wanted!r} is not one of the spec's servers",
@@ -158,7 +190,9 @@ class _Lowering:
         for path, item in (root.data.get("paths") or {}).items():
             item_file, item_pointer = root, f"/paths/{_escape(path)}"
             if isinstance(item, Mapping) and "$ref" in item:
-                item_file, item_pointer, item = self.spec.resolve(str(item["$ref"]), root)
+                item_file, item_pointer, item = self.spec.resolve(
+                    str(item["$ref"]), root
+                )
             if not isinstance(item, Mapping):
                 continue
             shared = list(item.get("parameters") or [])
@@ -169,7 +203,9 @@ class _Lowering:
                 pointer = f"{item_pointer}/{method}"
                 tag = str((operation.get("tags") or ["default"])[0])
                 names = method_names.setdefault(tag, Namespace(_METHOD_RESERVED))
-                lowered = self.operation(path, method, operation, shared, item_file, pointer, names)
+                lowered = self.operation(
+                    path, method, operation, shared, item_file, pointer, names
+                )
                 if lowered is not None:
                     grouped.setdefault(tag, []).append(lowered)
         return grouped
@@ -188,11 +224,22 @@ class _Lowering:
         name = names.identifier(snake(operation_id, fallback="operation"))
         class_stem = pascal(operation_id, fallback="Operation")
         try:
-            parameters = self.parameters([*shared, *(op.get("parameters") or [])], file, class_stem)
-            body = self.body(op.get("requestBody"), file, class_stem, {p.name for p in parameters})
-            success_status, result = self.result(op.get("responses") or {}, file, class_stem)
+            parameters = self.parameters(
+                [*shared, *(op.get("parameters") or [])], file, class_stem
+            )
+            body = self.body(
+                op.get("requestBody"), file, class_stem, {p.name for p in parameters}
+            )
+            success_status, result = self.result(
+                op.get("responses") or {}, file, class_stem
+            )
         except _Unsupported as reason:
-            self.warning("OAG050", f"operation {operation_id!r} skipped: {reason}", pointer, reason.hint)
+            self.warning(
+                "OAG050",
+                f"operation {operation_id!r} skipped: {reason}",
+                pointer,
+                reason.hint,
+            )
             return None
         summary, description = _text(op.get("summary")), _text(op.get("description"))
         return Operation(
@@ -202,7 +249,13 @@ class _Lowering:
             path=path,
             summary=summary,
             description=description,
-            doc=_operation_doc(summary, description, parameters, body, op.get("deprecated") is True),
+            doc=_operation_doc(
+                summary or (None if description else f"{method.upper()} {path}"),
+                description,
+                parameters,
+                body,
+                op.get("deprecated") is True,
+            ),
             deprecated=op.get("deprecated") is True,
             parameters=parameters,
             body=body,
@@ -211,19 +264,31 @@ class _Lowering:
             responses=self.responses(op.get("responses") or {}, file),
         )
 
-    def parameters(self, raw: list[Any], file: SpecFile, class_stem: ClassName) -> tuple[Parameter, ...]:
+    def parameters(
+        self, raw: list[Any], file: SpecFile, class_stem: ClassName
+    ) -> tuple[Parameter, ...]:
         merged: dict[tuple[str, str], tuple[SpecFile, Mapping[str, Any]]] = {}
         for entry in raw:
             entry_file = file
             if isinstance(entry, Mapping) and "$ref" in entry:
                 entry_file, _, entry = self.spec.resolve(str(entry["$ref"]), file)
             if isinstance(entry, Mapping):
-                merged[(str(entry.get("name")), str(entry.get("in")))] = (entry_file, entry)
+                merged[(str(entry.get("name")), str(entry.get("in")))] = (
+                    entry_file,
+                    entry,
+                )
         names = Namespace(_METHOD_RESERVED)
-        return tuple(self.parameter(entry, entry_file, class_stem, names) for entry_file, entry in merged.values())
+        return tuple(
+            self.parameter(entry, entry_file, class_stem, names)
+            for entry_file, entry in merged.values()
+        )
 
     def parameter(
-        self, entry: Mapping[str, Any], file: SpecFile, class_stem: ClassName, names: Namespace
+        self,
+        entry: Mapping[str, Any],
+        file: SpecFile,
+        class_stem: ClassName,
+        names: Namespace,
     ) -> Parameter:
         wire_name = str(entry["name"])
         location: ParameterLocation = entry["in"]
@@ -236,9 +301,18 @@ class _Lowering:
             )
         required = entry.get("required") is True or location == "path"
         schema = entry.get("schema") or {}
-        if "description" in entry and isinstance(schema, Mapping) and "description" not in schema:
-            schema = {**schema, "description": entry["description"]}  # documents an inline enum
-        annotation = self.annotate(schema, file, [wire_name, f"{class_stem}{pascal(wire_name)}"])
+        if (
+            "description" in entry
+            and isinstance(schema, Mapping)
+            and "description" not in schema
+        ):
+            schema = {
+                **schema,
+                "description": entry["description"],
+            }  # documents an inline enum
+        annotation = self.annotate(
+            schema, file, [wire_name, f"{class_stem}{pascal(wire_name)}"]
+        )
         if not required:
             annotation = _optional(annotation)
         return Parameter(
@@ -253,7 +327,9 @@ class _Lowering:
             deprecated=entry.get("deprecated") is True,
         )
 
-    def constraints(self, schema: Mapping[str, Any], file: SpecFile) -> tuple[Constraint, ...]:
+    def constraints(
+        self, schema: Mapping[str, Any], file: SpecFile
+    ) -> tuple[Constraint, ...]:
         if "$ref" in schema:
             file, _, schema = self.spec.resolve(str(schema["$ref"]), file)
         found = []
@@ -277,12 +353,21 @@ class _Lowering:
                 f"request body media type {media_type!r} is not JSON",
                 "form, multipart and binary bodies are not supported yet",
             )
-        annotation = self.annotate(media.get("schema") or {}, file, [f"{class_stem}Request"])
+        annotation = self.annotate(
+            media.get("schema") or {}, file, [f"{class_stem}Request"]
+        )
         required = raw.get("required") is True
         name = Namespace(taken | _METHOD_RESERVED).identifier(Identifier("body"))
-        return Body(name, annotation if required else _optional(annotation), required, _text(raw.get("description")))
+        return Body(
+            name,
+            annotation if required else _optional(annotation),
+            required,
+            _text(raw.get("description")),
+        )
 
-    def result(self, responses: Mapping[str, Any], file: SpecFile, class_stem: ClassName) -> tuple[int, Code]:
+    def result(
+        self, responses: Mapping[str, Any], file: SpecFile, class_stem: ClassName
+    ) -> tuple[int, Code]:
         successes = sorted(str(code) for code in responses if str(code).startswith("2"))
         if not successes:
             return 200, Code("None")
@@ -301,16 +386,22 @@ class _Lowering:
                 "text, binary and XML responses are not supported yet",
             )
         suffix = "Response" if status_code == 200 else f"Response{status_code}"
-        return status_code, self.annotate(media.get("schema") or {}, file, [f"{class_stem}{suffix}"])
+        return status_code, self.annotate(
+            media.get("schema") or {}, file, [f"{class_stem}{suffix}"]
+        )
 
-    def responses(self, responses: Mapping[str, Any], file: SpecFile) -> tuple[Response, ...]:
+    def responses(
+        self, responses: Mapping[str, Any], file: SpecFile
+    ) -> tuple[Response, ...]:
         found = []
         for status, response in responses.items():
             if not str(status).isdigit():
                 continue
             if isinstance(response, Mapping) and "$ref" in response:
                 _, _, response = self.spec.resolve(str(response["$ref"]), file)
-            found.append(Response(int(status), str((response or {}).get("description") or "")))
+            found.append(
+                Response(int(status), str((response or {}).get("description") or ""))
+            )
         return tuple(sorted(found, key=lambda r: r.status))
 
     # -- types -----------------------------------------------------------------------------
@@ -321,23 +412,39 @@ class _Lowering:
             return self._stdlib("typing.Any", "typing")
         if "$ref" in schema:
             target_file, pointer, target = self.registry.resolve(schema, file)
-            if isinstance(target, Mapping) and not is_model_schema(target) and "$ref" not in target:
+            if (
+                isinstance(target, Mapping)
+                and not is_model_schema(target)
+                and "$ref" not in target
+            ):
                 return self.annotate(target, target_file, roles)
             return self._model(self.registry.named(target_file, pointer, target))
         raw_type = schema.get("type")
-        types = [t for t in (raw_type if isinstance(raw_type, list) else [raw_type]) if t != "null"]
-        nullable = schema.get("nullable") is True or (isinstance(raw_type, list) and "null" in raw_type)
+        types = [
+            t
+            for t in (raw_type if isinstance(raw_type, list) else [raw_type])
+            if t != "null"
+        ]
+        nullable = schema.get("nullable") is True or (
+            isinstance(raw_type, list) and "null" in raw_type
+        )
         if is_model_schema(schema) or len(types) > 1:
             base = self._model(self.registry.inline(schema, file, roles))
         else:
             base = self._builtin(types[0] if types else None, schema, file, roles)
         return _optional(base) if nullable else base
 
-    def _builtin(self, type_: Any, schema: Mapping[str, Any], file: SpecFile, roles: list[str]) -> Code:
+    def _builtin(
+        self, type_: Any, schema: Mapping[str, Any], file: SpecFile, roles: list[str]
+    ) -> Code:
         if type_ == "array":
-            return Code(f"list[{self.annotate(schema.get('items') or {}, file, [f'{r}Item' for r in roles])}]")
+            return Code(
+                f"list[{self.annotate(schema.get('items') or {}, file, [f'{r}Item' for r in roles])}]"
+            )
         if type_ == "string":
-            annotation, module = _STRING_FORMATS.get(str(schema.get("format")), ("str", None))
+            annotation, module = _STRING_FORMATS.get(
+                str(schema.get("format")), ("str", None)
+            )
             return self._stdlib(annotation, module) if module else Code(annotation)
         if type_ == "object":
             return Code(f"dict[str, {self._stdlib('typing.Any', 'typing')}]")
@@ -373,10 +480,13 @@ class _Lowering:
                 Resource(
                     tag=tag,
                     description=description,
-                    doc=f"Operations tagged {tag}." + (f"\n\n{description}" if description else ""),
+                    doc=f"Operations tagged {tag}."
+                    + (f"\n\n{description}" if description else ""),
                     attribute=attributes.identifier(snake(tag, fallback="default")),
                     class_name=class_name,
-                    interface_name=self.class_names.class_name(ClassName(f"{class_name}Api")),
+                    interface_name=self.class_names.class_name(
+                        ClassName(f"{class_name}Api")
+                    ),
                     operations=tuple(operations),
                 )
             )
@@ -384,11 +494,19 @@ class _Lowering:
 
     # -- diagnostics -----------------------------------------------------------------------
 
-    def error(self, code: str, message: str, pointer: str, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic("error", code, message, self.spec.root.location(pointer), hint))
+    def error(
+        self, code: str, message: str, pointer: str, hint: str | None = None
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic("error", code, message, self.spec.root.location(pointer), hint)
+        )
 
-    def warning(self, code: str, message: str, pointer: str, hint: str | None = None) -> None:
-        self.diagnostics.append(Diagnostic("warning", code, message, self.spec.root.location(pointer), hint))
+    def warning(
+        self, code: str, message: str, pointer: str, hint: str | None = None
+    ) -> None:
+        self.diagnostics.append(
+            Diagnostic("warning", code, message, self.spec.root.location(pointer), hint)
+        )
 
 
 class _Unsupported(Exception):
@@ -414,23 +532,42 @@ def _operation_doc(
     """A Google-style docstring: summary, description, then one line per argument."""
     if summary and summary[-1].isalnum():
         summary += "."
-    paragraphs = [text for text in (summary, description if description != summary else None) if text]
+    paragraphs = [
+        text
+        for text in (summary, description if description != summary else None)
+        if text
+    ]
     if deprecated:
-        paragraphs.append("Deprecated: this operation may be removed in a future version of the API.")
-    documented = [(arg.name, arg.description) for arg in (*parameters, *((body,) if body else ())) if arg.description]
+        paragraphs.append(
+            "Deprecated: this operation may be removed in a future version of the API."
+        )
+    documented = [
+        (arg.name, arg.description)
+        for arg in (*parameters, *((body,) if body else ()))
+        if arg.description
+    ]
     if documented:
         lines = ["Args:"]
         for name, text in documented:
-            lines.append(textwrap.fill(f"{name}: {text}", 80, initial_indent="    ", subsequent_indent="        "))
+            lines.append(
+                textwrap.fill(
+                    f"{name}: {text}",
+                    80,
+                    initial_indent="    ",
+                    subsequent_indent="        ",
+                )
+            )
         paragraphs.append("\n".join(lines))
-    return "\n\n".join(paragraphs) or "Call the operation."
+    return "\n\n".join(paragraphs)
 
 
 def _optional(annotation: Code) -> Code:
     return annotation if annotation.endswith("| None") else Code(f"{annotation} | None")
 
 
-def _json_media(content: Mapping[str, Any]) -> tuple[str | None, Mapping[str, Any] | None]:
+def _json_media(
+    content: Mapping[str, Any],
+) -> tuple[str | None, Mapping[str, Any] | None]:
     """The JSON entry of a `content` map, or (first media type, None) when there is none."""
     for media_type, media in content.items():
         base = str(media_type).split(";")[0].strip().lower()

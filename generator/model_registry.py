@@ -18,16 +18,34 @@ from generator.load import Spec, SpecFile
 from generator.naming import ClassName, Namespace, constant, pascal
 
 #: Keywords whose value is one schema.
-_SCHEMA_KEYWORDS = ("items", "additionalProperties", "not", "contains", "propertyNames", "if", "then", "else")
+_SCHEMA_KEYWORDS = (
+    "items",
+    "additionalProperties",
+    "not",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+)
 #: Keywords whose value is a list of schemas.
 _SCHEMA_LIST_KEYWORDS = ("allOf", "oneOf", "anyOf", "prefixItems")
 #: Keywords whose value maps names to schemas.
-_SCHEMA_MAP_KEYWORDS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_MAP_KEYWORDS = (
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+)
 
 
 def is_model_schema(schema: Mapping[str, Any]) -> bool:
     """Whether a schema needs a class of its own rather than a builtin annotation."""
-    if any(key in schema for key in ("enum", "const", "properties", "allOf", "oneOf", "anyOf")):
+    if any(
+        key in schema
+        for key in ("enum", "const", "properties", "allOf", "oneOf", "anyOf")
+    ):
         return True
     additional = schema.get("additionalProperties")
     return isinstance(additional, Mapping) and bool(additional)
@@ -61,7 +79,9 @@ class ModelRegistry:
         self.schemas[name] = self.rewrite(schema, file)
         return name
 
-    def inline(self, schema: Mapping[str, Any], file: SpecFile, preferred: Iterable[str]) -> ClassName:
+    def inline(
+        self, schema: Mapping[str, Any], file: SpecFile, preferred: Iterable[str]
+    ) -> ClassName:
         """A class for an inline schema, named by its role; identical ones share a class."""
         rewritten = self.rewrite(schema, file)
         content = json.dumps(rewritten, sort_keys=True, default=str)
@@ -81,7 +101,9 @@ class ModelRegistry:
         self.schemas[name] = rewritten
         return name
 
-    def resolve(self, schema: Mapping[str, Any], file: SpecFile) -> tuple[SpecFile, str, Any]:
+    def resolve(
+        self, schema: Mapping[str, Any], file: SpecFile
+    ) -> tuple[SpecFile, str, Any]:
         return self._spec.resolve(str(schema["$ref"]), file)
 
     def rewrite(self, schema: Any, file: SpecFile) -> Any:
@@ -90,12 +112,23 @@ class ModelRegistry:
             return schema
         if "$ref" in schema and isinstance(schema["$ref"], str):
             target_file, pointer, target = self.resolve(schema, file)
-            siblings = {k: self.rewrite_keyword(k, v, file) for k, v in schema.items() if k != "$ref"}
-            return {"$ref": f"#/components/schemas/{self.named(target_file, pointer, target)}", **siblings}
-        rewritten = {key: self.rewrite_keyword(key, value, file) for key, value in schema.items()}
+            siblings = {
+                k: self.rewrite_keyword(k, v, file)
+                for k, v in schema.items()
+                if k != "$ref"
+            }
+            return {
+                "$ref": f"#/components/schemas/{self.named(target_file, pointer, target)}",
+                **siblings,
+            }
+        rewritten = {
+            key: self.rewrite_keyword(key, value, file) for key, value in schema.items()
+        }
         if _needs_member_names(rewritten):
             members = Namespace()
-            rewritten["x-enum-varnames"] = [members.identifier(constant(str(v))) for v in rewritten["enum"]]
+            rewritten["x-enum-varnames"] = [
+                members.identifier(constant(str(v))) for v in rewritten["enum"]
+            ]
         return rewritten
 
     def rewrite_keyword(self, key: str, value: Any, file: SpecFile) -> Any:
@@ -108,7 +141,12 @@ class ModelRegistry:
         if key == "discriminator" and isinstance(value, Mapping):
             mapping = value.get("mapping")
             if isinstance(mapping, Mapping):
-                value = {**value, "mapping": {k: self._mapped_ref(v, file) for k, v in mapping.items()}}
+                value = {
+                    **value,
+                    "mapping": {
+                        k: self._mapped_ref(v, file) for k, v in mapping.items()
+                    },
+                }
             return dict(value)
         return value
 

@@ -14,6 +14,7 @@ import keyword
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Self
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -84,7 +85,7 @@ class Identifier(Code):
 
     __slots__ = ()
 
-    def __new__(cls, value: str) -> Identifier:
+    def __new__(cls, value: str) -> Self:
         if not _IDENTIFIER.match(value) or keyword.iskeyword(value):
             raise ValueError(f"not a safe identifier: {value!r}")
         return super().__new__(cls, value)
@@ -95,8 +96,12 @@ class ClassName(Code):
 
     __slots__ = ()
 
-    def __new__(cls, value: str) -> ClassName:
-        if not _IDENTIFIER.match(value) or not value[0].isupper() or keyword.iskeyword(value):
+    def __new__(cls, value: str) -> Self:
+        if (
+            not _IDENTIFIER.match(value)
+            or not value[0].isupper()
+            or keyword.iskeyword(value)
+        ):
             raise ValueError(f"not a safe class name: {value!r}")
         return super().__new__(cls, value)
 
@@ -107,7 +112,9 @@ def words(text: str) -> list[str]:
     return _WORD.findall(ascii_text)
 
 
-def snake(text: str, *, fallback: str = "value", reserved: Iterable[str] = RESERVED) -> Identifier:
+def snake(
+    text: str, *, fallback: str = "value", reserved: Iterable[str] = RESERVED
+) -> Identifier:
     """`getSeatEvents` -> `get_seat_events`; keywords get a trailing underscore."""
     name = "_".join(word.lower() for word in words(text)) or fallback
     if name[0].isdigit():
@@ -117,7 +124,9 @@ def snake(text: str, *, fallback: str = "value", reserved: Iterable[str] = RESER
     return Identifier(name)
 
 
-def pascal(text: str, *, fallback: str = "Model", reserved: Iterable[str] = CLASS_RESERVED) -> ClassName:
+def pascal(
+    text: str, *, fallback: str = "Model", reserved: Iterable[str] = CLASS_RESERVED
+) -> ClassName:
     """`seat-event list` -> `SeatEventList`; never empty, never a builtin."""
     name = "".join(_capitalise(word) for word in words(text)) or fallback
     if name[0].isdigit():

@@ -37,10 +37,16 @@ class Build:
 def template_dir() -> Path:
     """The built-in templates: inside the package when installed, beside it in a checkout."""
     installed = Path(generator.__file__).parent / "templates"
-    return installed if installed.is_dir() else Path(generator.__file__).parent.parent / "templates"
+    return (
+        installed
+        if installed.is_dir()
+        else Path(generator.__file__).parent.parent / "templates"
+    )
 
 
-def check_spec(config: Config, *, strict: bool = False) -> tuple[Spec, tuple[Diagnostic, ...]]:
+def check_spec(
+    config: Config, *, strict: bool = False
+) -> tuple[Spec, tuple[Diagnostic, ...]]:
     """Load and validate; raise `DiagnosticError` when the spec cannot be generated from."""
     spec = load_spec(config.spec)
     diagnostics = tuple(validate(spec))
@@ -57,7 +63,9 @@ def build(config: Config, *, strict: bool = False) -> Build:
         spec_path=config.display(config.spec),
         spec_sha256=spec.root.sha256,
     )
-    api, lowering = lower(spec, LowerOptions(config.package, config.default_server, provenance))
+    api, lowering = lower(
+        spec, LowerOptions(config.package, config.default_server, provenance)
+    )
     diagnostics += tuple(lowering)
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)

@@ -9,6 +9,7 @@ escaping filters below (`literal` for values, `docstring` for prose,
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +22,8 @@ from generator.naming import Code
 
 TEMPLATE_SUFFIX = ".jinja"
 PACKAGE_TEMPLATES = "package"
-_UNSAFE_PROSE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029\x85]")
+_UNSAFE_PROSE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_ENCODING_COOKIE = re.compile(r"coding([:=])")
 
 
 class UnsafeValueError(jinja2.TemplateError):
@@ -30,14 +32,26 @@ class UnsafeValueError(jinja2.TemplateError):
 
 def literal(value: Any) -> Code:
     """A Python literal that evaluates to exactly `value` (the only path for spec values)."""
-    if value is None or isinstance(value, (bool, int, str)):
+    if value is None or isinstance(value, bool):
         return Code(repr(value))
+    if isinstance(value, int):
+        return Code(
+            int.__repr__(value)
+        )  # the base repr: an IntEnum's own repr is not Python
+    if isinstance(value, str):
+        return Code(str.__repr__(value))
     if isinstance(value, float):
-        return Code(repr(value) if value == value and value not in (float("inf"), float("-inf")) else f"float({str(value)!r})")
+        if math.isfinite(value):
+            return Code(float.__repr__(value))
+        return Code(f"float({float.__repr__(value)!r})")
     if isinstance(value, (list, tuple)):
         return Code("[" + ", ".join(literal(item) for item in value) + "]")
     if isinstance(value, Mapping):
-        return Code("{" + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items()) + "}")
+        return Code(
+            "{"
+            + ", ".join(f"{literal(k)}: {literal(v)}" for k, v in value.items())
+            + "}"
+        )
     raise UnsafeValueError(f"cannot print a {type(value).__name__} as a literal")
 
 
@@ -46,24 +60,36 @@ def docstring(text: str | None, indent: int = 0) -> Code:
     if not text:
         return Code("")
     cleaned = _UNSAFE_PROSE.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))
-    cleaned = cleaned.replace("\\", "\\\\").replace('"""', '\\"\\"\\"').rstrip()
+    cleaned = cleaned.replace("\\", "\\\\").rstrip()
     if cleaned.endswith('"'):
-        cleaned = cleaned[:-1] + '\\"'
+        cleaned = (
+            cleaned[:-1] + '\\"'
+        )  # a quote right before the closing quotes would end early
+    cleaned = cleaned.replace('"""', '\\"\\"\\"')
     pad = " " * indent
     lines = [line.rstrip() for line in cleaned.split("\n")]
     body = [lines[0]] + [pad + line if line else "" for line in lines[1:]]
     if len(lines) > 1:
-        body.append(pad)  # PEP 257: closing quotes of a multi-line docstring on their own line
+        body.append(
+            pad
+        )  # PEP 257: closing quotes of a multi-line docstring on their own line
     return Code("\n".join(body))
 
 
 def comment(text: str) -> Code:
-    """Text made safe for one `#` comment line."""
-    return Code(_UNSAFE_PROSE.sub(" ", text.replace("\r", " ").replace("\n", " ")))
+    """Text made safe for one `#` comment line.
+
+    `coding:` is broken up so that text on a file's first lines can never become
+    a PEP 263 encoding declaration.
+    """
+    flat = _UNSAFE_PROSE.sub(" ", text.replace("\r", " ").replace("\n", " "))
+    return Code(_ENCODING_COOKIE.sub(r"coding \1", flat))
 
 
 def _finalize(value: Any) -> Any:
-    if isinstance(value, Code) or (isinstance(value, int) and not isinstance(value, bool)):
+    if isinstance(value, Code) or (
+        isinstance(value, int) and not isinstance(value, bool)
+    ):
         return value
     raise UnsafeValueError(
         f"template printed {type(value).__name__} {str(value)[:60]!r} without an escaping filter "

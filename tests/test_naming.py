@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.naming import ClassName, Code, Identifier, Namespace, constant, pascal, snake
+from generator.naming import (
+    ClassName,
+    Code,
+    Identifier,
+    Namespace,
+    constant,
+    pascal,
+    snake,
+)
 
 
 @pytest.mark.parametrize(
@@ -34,7 +42,10 @@ def test_snake(text: str, expected: str) -> None:
     ("text", "expected"),
     [
         ("Seat Events", "SeatEvents"),
-        ("ListSeatEventsEndpointEndpointResponseModel", "ListSeatEventsEndpointEndpointResponseModel"),
+        (
+            "ListSeatEventsEndpointEndpointResponseModel",
+            "ListSeatEventsEndpointEndpointResponseModel",
+        ),
         ("sequence-version", "SequenceVersion"),
         ("HTTP error", "HttpError"),
         ("exception", "ExceptionModel"),
@@ -49,7 +60,12 @@ def test_pascal(text: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("2024-07-30", "V2024_07_30"), ("PRODUCTION", "PRODUCTION"), ("Sandbox env", "SANDBOX_ENV"), ("", "VALUE")],
+    [
+        ("2024-07-30", "V2024_07_30"),
+        ("PRODUCTION", "PRODUCTION"),
+        ("Sandbox env", "SANDBOX_ENV"),
+        ("", "VALUE"),
+    ],
 )
 def test_constant(text: str, expected: str) -> None:
     assert constant(text) == expected
@@ -83,4 +99,3 @@ def test_any_text_becomes_a_safe_identifier_and_class_name(text: str) -> None:
         assert isinstance(name, Code)
         assert name.isidentifier() and name.isascii()
         assert not keyword.iskeyword(name)
-

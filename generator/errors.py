@@ -1,0 +1,148 @@
+"""Diagnostics: errors and warnings as values that know their place.
+
+Every stage reports problems as :class:`Diagnostic` values.  A diagnostic has a
+stable code (listed in :data:`CODES`), a one-line message, an optional hint and a
+:class:`Location` (display path, 1-based line and column, and a JSON pointer inside
+that file).  A stage that cannot go on raises :class:`DiagnosticError`, which carries
+every diagnostic collected so far; nothing else should escape to the user.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from types import MappingProxyType
+from typing import Final, Literal
+
+__all__ = [
+    "CODES",
+    "Diagnostic",
+    "DiagnosticError",
+    "Level",
+    "Location",
+    "display_path",
+    "has_errors",
+]
+
+Level = Literal["error", "warning"]
+
+#: The table of diagnostic codes.  Codes are stable: a code is never reused for a
+#: different problem.  ``OAG0xx`` come from loading and validating the spec.
+CODES: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        # reading the file
+        "OAG001": "spec file not found, not a regular file, or unreadable",
+        "OAG002": "YAML/JSON syntax error (or text that is not UTF-8)",
+        "OAG003": "not an OpenAPI 3.0/3.1 document (top level not a mapping, "
+        "`openapi` field missing or of another version)",
+        "OAG004": "duplicate mapping key; the last one wins (warning)",
+        "OAG005": "spec file larger than the size limit (64 MiB)",
+        "OAG006": "YAML aliases expand to a document that is too large or contains itself",
+        # schema
+        "OAG010": "schema violation reported by openapi-spec-validator",
+        "OAG011": "openapi-spec-validator could not finish checking the document",
+        # references
+        "OAG020": "unresolved $ref (missing file, missing target or unsupported fragment)",
+        "OAG021": "$ref leaves the spec's folder (also through a symlink)",
+        "OAG022": "remote, absolute or file:// $ref refused",
+        "OAG023": "$ref cycle made only of references",
+        # semantics the validator lacks
+        "OAG030": "duplicate operationId",
+        "OAG031": "path parameter in the path template but not declared",
+        "OAG032": "declared path parameter not in the path template",
+        "OAG033": "path parameter not `required: true`",
+        "OAG034": "malformed path template (unbalanced or empty braces)",
+    }
+)
+
+
+def display_path(path: str | os.PathLike[str]) -> str:
+    """How a file is shown to the user: relative to the working directory when it
+    lies under it, else as given; always with POSIX separators."""
+    given = PurePath(path)
+    try:
+        absolute = Path(os.path.abspath(path))
+        cwd = Path.cwd()
+    except OSError:  # the working directory may have been removed
+        return given.as_posix()
+    if absolute.is_relative_to(cwd):
+        return absolute.relative_to(cwd).as_posix()
+    return given.as_posix()
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a spec file: display path, 1-based line/column, JSON pointer."""
+
+    file: str
+    line: int | None
+    col: int | None
+    pointer: str
+
+    @property
+    def position(self) -> str:
+        """``file:line:col``, leaving out what is unknown."""
+        text = self.file
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.col is not None:
+                text += f":{self.col}"
+        return text
+
+    def __str__(self) -> str:
+        return f"{self.position} #{self.pointer}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One problem found in the input, with where it is and how to fix it."""
+
+    level: Level
+    code: str
+    message: str
+    where: Location | None
+    hint: str | None = None
+
+    def render(self) -> str:
+        """Human-readable text: one header line, then the pointer and the hint."""
+        head = f"{self.level} {self.code}: {self.message}"
+        lines = [f"{self.where.position}: {head}" if self.where else head]
+        if self.where is not None and self.where.pointer:
+            lines.append(f"  at #{self.where.pointer}")
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines)
+
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """Document order: file, line, column, pointer, then code and message."""
+        where = self.where
+        if where is None:
+            return ("", 0, 0, "", self.code, self.message)
+        return (
+            where.file,
+            where.line or 0,
+            where.col or 0,
+            where.pointer,
+            self.code,
+            self.message,
+        )
+
+
+class DiagnosticError(Exception):
+    """Raised by a stage that cannot go on; carries every diagnostic collected so far."""
+
+    diagnostics: tuple[Diagnostic, ...]
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        super().__init__(self.diagnostics)
+
+    def __str__(self) -> str:
+        return "\n".join(d.render() for d in self.diagnostics)
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    """True when at least one diagnostic is an error (warnings alone are fine)."""
+    return any(d.level == "error" for d in diagnostics)

@@ -1,0 +1,26 @@
+"""Shared fixtures: paths of the repository, and the generated package on sys.path."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATED = REPO / "generated"
+SEED_SPEC = REPO / "spec" / "seat-events.yaml"
+
+
+def shared_folder() -> Path:
+    """`../shared` beside the repository, or wherever OAGEN_SHARED points."""
+    return Path(os.environ.get("OAGEN_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="session")
+def generated_on_path() -> Path:
+    """Make `import sequence_usage` load the committed generated package."""
+    if str(GENERATED) not in sys.path:
+        sys.path.insert(0, str(GENERATED))
+    return GENERATED

@@ -54,6 +54,11 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         "OAG032": "declared path parameter not in the path template",
         "OAG033": "path parameter not `required: true`",
         "OAG034": "malformed path template (unbalanced or empty braces)",
+        # generation
+        "OAG040": "the configured default server is not one of the spec's servers",
+        "OAG050": "operation skipped: it uses something oagen cannot generate yet (warning)",
+        # configuration
+        "OAG101": "invalid [tool.oagen] configuration or missing spec setting",
     }
 )
 

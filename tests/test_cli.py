@@ -179,3 +179,16 @@ def test_the_console_script_is_installed() -> None:
         [str(script), "check", "--quiet"], cwd=REPO, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_diagnostic_code_is_documented() -> None:
+    import re
+
+    from generator.errors import CODES
+
+    used = set()
+    for path in (REPO / "generator").rglob("*.py"):
+        used.update(re.findall(r'"(OAG\d{3})"', path.read_text()))
+    assert used <= set(CODES), f"codes missing from CODES: {sorted(used - set(CODES))}"
+    readme = (REPO / "README.md").read_text()
+    assert all(f"| {code} |" in readme for code in CODES), "README's code table is out of date"

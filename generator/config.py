@@ -6,9 +6,10 @@ folder that holds it, so `oagen` behaves the same from any working directory.
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,10 @@ KEYS: Mapping[str, str] = {
     "output": "folder that receives the generated package",
     "package": "name of the generated Python package",
     "default-server": "environment the client uses unless told otherwise (a server's name or URL)",
+    "env": "table: client constructor argument -> environment variable it falls back to",
 }
+#: Keys whose value is a table of strings rather than a string.
+TABLE_KEYS = frozenset({"env"})
 
 
 @dataclass(frozen=True)
@@ -33,17 +37,18 @@ class Config:
     output: Path
     package: str
     default_server: str | None
+    env_vars: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def package_dir(self) -> Path:
         return self.output / self.package
 
     def display(self, path: Path) -> str:
-        """A path as users should read it: relative to the project root when inside it."""
+        """A path as users should read it: relative to the project root, never absolute."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+            return Path(os.path.relpath(path.resolve(), self.root.resolve())).as_posix()
+        except ValueError:  # another drive: the name is all that is portable
+            return path.name
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -87,6 +92,7 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
         output=root / str(settings.get("output", "generated")),
         package=package,
         default_server=settings.get("default-server"),
+        env_vars=dict(settings.get("env", {})),
     )
 
 
@@ -108,7 +114,14 @@ def _read_table(pyproject: Path) -> dict[str, Any]:
             f"known keys: {', '.join(KEYS)}",
         )
     for key, value in table.items():
-        if not isinstance(value, str):
+        if key in TABLE_KEYS:
+            if not isinstance(value, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+            ):
+                raise _config_error(
+                    pyproject, f"[tool.oagen.{key}] must be a table of strings", None
+                )
+        elif not isinstance(value, str):
             raise _config_error(pyproject, f"[tool.oagen] {key} must be a string", None)
     return dict(table)
 

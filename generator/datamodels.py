@@ -73,7 +73,7 @@ def render_models(api: Api, template_dir: Path) -> str:
             "datamodel-code-generator returned several modules; expected one"
         )
     source = _sorted_imports(_without_leading_comments(source))
-    _check_classes(source, set(api.model_schemas))
+    _check_classes(source, set(api.model_schemas), api.model_fields_used)
     return _DOCSTRING + source
 
 
@@ -114,12 +114,26 @@ def _sorted_imports(source: str) -> str:
     return block + "\n\n\n" + "".join(lines[end:])
 
 
-def _check_classes(source: str, expected: set[str]) -> None:
-    """Every name the client and server import must exist as a class."""
+def _check_classes(
+    source: str, expected: set[str], fields: tuple[tuple[str, str], ...]
+) -> None:
+    """Every class the client and server import, and every field they read, must exist."""
     tree = ast.parse(source)
-    defined = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
-    missing = sorted(expected - defined)
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    missing = sorted(expected - set(classes))
     if missing:
         raise ModelRenderError(
             f"datamodel-code-generator did not produce classes: {', '.join(missing)}"
         )
+    for class_name, field_name in fields:
+        body = classes[class_name].body
+        names = {
+            node.target.id
+            for node in body
+            if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+        }
+        if field_name not in names:
+            raise ModelRenderError(
+                f"{class_name} has no field {field_name!r}: datamodel-code-generator "
+                "named it differently from oagen's naming layer"
+            )

@@ -56,7 +56,10 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         "OAG034": "malformed path template (unbalanced or empty braces)",
         # generation
         "OAG040": "the configured default server is not one of the spec's servers",
+        "OAG041": "[tool.oagen.env] names an argument the client does not have",
         "OAG050": "operation skipped: it uses something oagen cannot generate yet (warning)",
+        "OAG051": "security scheme the generated client cannot apply (warning)",
+        "OAG052": "x-oagen-pagination does not fit the operation (warning)",
         # configuration
         "OAG101": "invalid [tool.oagen] configuration or missing spec setting",
     }

@@ -29,12 +29,31 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class ServerVariable:
+    name: str
+    default: str
+    choices: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Environment:
     """A server from the spec, as a member of the client's `Environment` enum."""
 
     member: Identifier
+    #: The URL with every variable at its default.
     url: str
     description: str | None
+    #: The URL as the spec writes it, `{variable}`s included.
+    template: str = ""
+    variables: tuple[ServerVariable, ...] = ()
+
+    @property
+    def defaults(self) -> dict[str, str]:
+        return {variable.name: variable.default for variable in self.variables}
+
+    @property
+    def choices(self) -> dict[str, list[str]]:
+        return {v.name: list(v.choices) for v in self.variables if v.choices}
 
 
 @dataclass(frozen=True)
@@ -60,6 +79,63 @@ class Parameter:
     fastapi_marker: Code
     constraints: tuple[Constraint, ...]
     deprecated: bool
+    #: The client takes this one once, at construction (e.g. `Authorization`), not per call.
+    hoisted: bool = False
+
+
+@dataclass(frozen=True)
+class ClientArgument:
+    """A keyword argument of the client constructors (credentials, shared header defaults)."""
+
+    name: Identifier
+    annotation: Code
+    #: Printed as is: `None`, or a finished expression such as `SequenceVersion.V2024_07_30`.
+    default: Code
+    description: str
+    #: Environment variable read when the argument is not given.
+    env_var: str | None
+
+
+@dataclass(frozen=True)
+class Credential:
+    """One way to authenticate, built from constructor arguments into an `httpx.Auth`."""
+
+    arguments: tuple[ClientArgument, ...]
+    #: The runtime class the expression uses, imported from `_runtime.auth`.
+    runtime_class: ClassName
+    #: `BasicAuth(username, password) if ... else None`: the auth, or None when not configured.
+    expression: Code
+
+
+@dataclass(frozen=True)
+class DefaultHeader:
+    """A header every operation takes, which the client sends unless a call overrides it."""
+
+    wire_name: str
+    argument: ClientArgument
+
+
+@dataclass(frozen=True)
+class ErrorType:
+    """The model of a declared error response, to type `APIStatusError.body`."""
+
+    status: int | str
+    annotation: Code
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """Cursor pagination of one operation, driving a generated `iter_*` method."""
+
+    method_name: Identifier
+    cursor: Identifier
+    item_annotation: Code
+    #: Expressions over a response named `page`.
+    items_expression: Code
+    next_cursor_expression: Code
+    #: The client parameters the iterator method takes (all but the cursors).
+    parameters: tuple[Parameter, ...]
+    doc: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +173,10 @@ class Operation:
     result: Code
     success_status: int
     responses: tuple[Response, ...]
+    error_types: tuple[ErrorType, ...] = ()
+    pagination: Pagination | None = None
+    #: The client method's docstring (hoisted parameters left out).
+    client_doc: str = ""
 
     @property
     def http_method(self) -> str:
@@ -104,8 +184,21 @@ class Operation:
 
     @property
     def arguments(self) -> tuple[Parameter | Body, ...]:
-        """Parameters then body, in the order methods declare them."""
+        """Parameters then body, in the order server methods declare them."""
         return (*self.parameters, *((self.body,) if self.body else ()))
+
+    @property
+    def client_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.parameters if not p.hoisted)
+
+    @property
+    def client_arguments(self) -> tuple[Parameter | Body, ...]:
+        """What a client method takes per call: hoisted parameters are the client's."""
+        return (*self.client_parameters, *((self.body,) if self.body else ()))
+
+    @property
+    def client_header_parameters(self) -> tuple[Parameter, ...]:
+        return tuple(p for p in self.client_parameters if p.location == "header")
 
     def parameters_in(self, location: ParameterLocation) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if p.location == location)
@@ -154,6 +247,8 @@ class ClientFlavour:
     close_method: Identifier
     enter_method: Identifier
     exit_method: Identifier
+    pager_class: ClassName
+    raw_response_wrapper: Identifier
 
 
 SYNC = ClientFlavour(
@@ -166,6 +261,8 @@ SYNC = ClientFlavour(
     close_method=Identifier("close"),
     enter_method=Identifier("__enter__"),
     exit_method=Identifier("__exit__"),
+    pager_class=ClassName("SyncPager"),
+    raw_response_wrapper=Identifier("with_raw_response"),
 )
 ASYNC = ClientFlavour(
     client_class=ClassName("AsyncClient"),
@@ -177,6 +274,8 @@ ASYNC = ClientFlavour(
     close_method=Identifier("aclose"),
     enter_method=Identifier("__aenter__"),
     exit_method=Identifier("__aexit__"),
+    pager_class=ClassName("AsyncPager"),
+    raw_response_wrapper=Identifier("async_with_raw_response"),
 )
 
 
@@ -192,8 +291,10 @@ class Api:
     environments: tuple[Environment, ...]
     default_environment: Environment | None
     resources: tuple[Resource, ...]
-    #: Model classes the client and server modules import from `.models`.
+    #: Model classes the client module imports from `.models`.
     model_imports: tuple[ClassName, ...]
+    #: Model classes the server modules import (no error or pagination types).
+    server_model_imports: tuple[ClassName, ...]
     #: Standard-library modules the annotations need (`datetime`, `uuid`...).
     stdlib_imports: tuple[Identifier, ...]
     #: The same plus what the client module itself needs, in import order.
@@ -201,7 +302,54 @@ class Api:
     #: The schemas handed to datamodel-code-generator, keyed by class name.
     model_schemas: Mapping[str, Any]
     openapi_version: str
+    credentials: tuple[Credential, ...] = ()
+    default_headers: tuple[DefaultHeader, ...] = ()
+    user_agent: str = "oagen"
+    #: The client constructors' docstring, as raw prose for `|docstring`.
+    client_doc: str = ""
+    #: (class, field) pairs the generated code reads; the models must define them.
+    model_fields_used: tuple[tuple[ClassName, Identifier], ...] = ()
     flavours: tuple[ClientFlavour, ...] = (SYNC, ASYNC)
+
+    @property
+    def client_arguments(self) -> tuple[ClientArgument, ...]:
+        """Constructor arguments beyond the fixed ones: credentials, then header defaults."""
+        credentials = [
+            argument
+            for credential in self.credentials
+            for argument in credential.arguments
+        ]
+        return (*credentials, *(header.argument for header in self.default_headers))
+
+    @property
+    def auth_imports(self) -> tuple[ClassName, ...]:
+        return tuple(
+            sorted({credential.runtime_class for credential in self.credentials})
+        )
+
+    @property
+    def reads_environment(self) -> bool:
+        return any(argument.env_var for argument in self.client_arguments)
+
+    @property
+    def client_exports(self) -> tuple[Code, ...]:
+        """`__all__` of the client module, sorted as isort and ruff expect."""
+        names = {"Client", "AsyncClient", "Environment"}
+        for resource in self.resources:
+            names.update((resource.class_name, f"Async{resource.class_name}"))
+        return tuple(Code(name) for name in sorted(names))
+
+    @property
+    def interface_names(self) -> tuple[ClassName, ...]:
+        return tuple(sorted(resource.interface_name for resource in self.resources))
+
+    @property
+    def has_server_variables(self) -> bool:
+        return any(environment.variables for environment in self.environments)
+
+    @property
+    def paginated(self) -> bool:
+        return any(operation.pagination for operation in self.operations)
 
     @property
     def operations(self) -> tuple[Operation, ...]:

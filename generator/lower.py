@@ -14,18 +14,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.credentials import CLIENT_RESERVED, is_hoisted, plan_credentials
 from generator.errors import Diagnostic
+from generator.escape import literal
 from generator.ir import (
     Api,
     Body,
+    ClientArgument,
     Constraint,
+    Credential,
+    DefaultHeader,
     Environment,
+    ErrorType,
     Operation,
+    Pagination,
     Parameter,
     ParameterLocation,
     Provenance,
     Resource,
     Response,
+    ServerVariable,
 )
 from generator.load import Spec, SpecFile
 from generator.model_registry import ModelRegistry, is_model_schema
@@ -40,7 +48,10 @@ from generator.naming import (
     pascal,
     snake,
 )
+from generator.pagination import EXTENSION, PagingError, find_shape
 
+_NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b(?!\.)")
+_STDLIB_MODULES = ("datetime", "decimal", "typing", "uuid")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _FASTAPI_MARKERS = {
     "path": "Path",
@@ -60,15 +71,23 @@ _CONSTRAINTS = {
     "maxItems": "max_length",
 }
 _STRING_FORMATS = {
-    "date-time": ("datetime.datetime", "datetime"),
-    "date": ("datetime.date", "datetime"),
-    "time": ("datetime.time", "datetime"),
-    "uuid": ("uuid.UUID", "uuid"),
-    "binary": ("bytes", None),
+    "date-time": "datetime.datetime",
+    "date": "datetime.date",
+    "time": "datetime.time",
+    "uuid": "uuid.UUID",
+    "binary": "bytes",
 }
 #: Names the generated methods and route builders use for themselves; builtins that
 #: annotations name, which a method of the same name would shadow inside its class.
 _METHOD_RESERVED = RESERVED | {
+    "extra_headers",
+    "extra_query",
+    "timeout",
+    "max_retries",
+    "with_raw_response",
+    "fetch",
+    "cursor",
+    "page",
     "implementation",
     "router",
     "app",
@@ -94,14 +113,8 @@ class LowerOptions:
     package: str
     default_server: str | None
     provenance: Provenance
-
-
-@dataclass
-class _Scope:
-    """Imports the client and server modules need, gathered while annotating."""
-
-    models: set[ClassName] = field(default_factory=set)
-    stdlib: set[str] = field(default_factory=set)
+    #: Client constructor argument -> environment variable read when it is not given.
+    env_vars: Mapping[str, str] = field(default_factory=dict)
 
 
 class _Lowering:
@@ -111,7 +124,9 @@ class _Lowering:
         self.diagnostics: list[Diagnostic] = []
         self.class_names = Namespace(CLASS_RESERVED)
         self.registry = ModelRegistry(spec, self.class_names)
-        self.scope = _Scope()
+        #: Default values of enum header parameters, by lower-case wire name.
+        self.header_defaults: dict[str, Code] = {}
+        self.fields_used: set[tuple[ClassName, Identifier]] = set()
 
     # -- document --------------------------------------------------------------------------
 
@@ -120,8 +135,20 @@ class _Lowering:
         info = data.get("info") or {}
         self.registry.register_components()
         grouped = self.operations_by_tag()
+        client_names = Namespace(CLIENT_RESERVED)
+        hoisted = [
+            p
+            for ops in grouped.values()
+            for op in ops
+            for p in op.parameters
+            if p.hoisted
+        ]
+        plan = plan_credentials(self.spec, hoisted, self.options.env_vars, client_names)
+        self.diagnostics.extend(plan.diagnostics)
+        default_headers = self.default_headers(grouped, client_names)
         resources = self.resources(grouped)
         environments = self.environments()
+        self.check_env_vars(plan.credentials, default_headers)
         return Api(
             title=str(info.get("title") or self.options.package),
             description=_text(info.get("description")),
@@ -131,30 +158,85 @@ class _Lowering:
             environments=environments,
             default_environment=self.default_environment(environments),
             resources=resources,
-            model_imports=tuple(sorted(self.scope.models)),
-            stdlib_imports=tuple(
-                Identifier(name) for name in sorted(self.scope.stdlib)
-            ),
-            client_stdlib_imports=tuple(
-                Identifier(name) for name in sorted(self.scope.stdlib | {"enum"})
-            ),
+            **self.imports(resources),
             model_schemas=dict(self.registry.schemas),
             openapi_version=str(data.get("openapi")),
+            credentials=plan.credentials,
+            default_headers=default_headers,
+            user_agent=_user_agent(self.options, str(info.get("version") or "")),
+            client_doc=_client_doc(plan.credentials, default_headers, environments),
+            model_fields_used=tuple(sorted(self.fields_used)),
         )
+
+    def default_headers(
+        self, grouped: dict[str, list[Operation]], names: Namespace
+    ) -> tuple[DefaultHeader, ...]:
+        """Header parameters every operation takes become client-level defaults."""
+        operations = [op for ops in grouped.values() for op in ops]
+        if not operations:
+            return ()
+        first, *others = operations
+        shared = [
+            p
+            for p in first.client_header_parameters
+            if all(
+                any(
+                    q.wire_name.lower() == p.wire_name.lower()
+                    for q in op.client_header_parameters
+                )
+                for op in others
+            )
+        ]
+        headers = []
+        for parameter in shared:
+            name = names.identifier(parameter.name)
+            default = self.header_defaults.get(
+                parameter.wire_name.lower(), Code("None")
+            )
+            description = (
+                parameter.description or f"The {parameter.wire_name} header."
+            ).rstrip(".")
+            argument = ClientArgument(
+                name=name,
+                annotation=_optional(parameter.annotation),
+                default=default,
+                description=f"{description}. Sent with every request unless a call overrides it.",
+                env_var=self.options.env_vars.get(name),
+            )
+            headers.append(DefaultHeader(parameter.wire_name, argument))
+        return tuple(headers)
+
+    def check_env_vars(
+        self, credentials: tuple[Credential, ...], headers: tuple[DefaultHeader, ...]
+    ) -> None:
+        known = {a.name for c in credentials for a in c.arguments} | {
+            h.argument.name for h in headers
+        }
+        for name in sorted(set(self.options.env_vars) - known):
+            self.diagnostics.append(
+                Diagnostic(
+                    "error",
+                    "OAG041",
+                    f"[tool.oagen.env] names {name!r}, which is not a client argument",
+                    None,
+                    f"client arguments that can come from the environment: {', '.join(sorted(known)) or 'none'}",
+                )
+            )
 
     def environments(self) -> tuple[Environment, ...]:
         names = Namespace()
         result = []
         for server in self.spec.root.data.get("servers") or []:
-            url = _server_url(server)
+            template = str(server.get("url") or "")
+            template = template.rstrip("/") if template != "/" else template
+            variables = _server_variables(server)
+            url = _server_url(template, variables)
             label = _text(server.get("description")) or re.sub(r"^\w+://", "", url)
             member = names.identifier(constant(label, fallback="SERVER"))
             description = _text(server.get("description"))
             if description and constant(description) == member:
-                description = (
-                    None  # `PRODUCTION = ...` needs no docstring saying "PRODUCTION"
-                )
-            result.append(Environment(member, url, description))
+                description = None  # `PRODUCTION = ...` needs no docstring saying so
+            result.append(Environment(member, url, description, template, variables))
         return tuple(result)
 
     def default_environment(
@@ -230,9 +312,10 @@ class _Lowering:
             body = self.body(
                 op.get("requestBody"), file, class_stem, {p.name for p in parameters}
             )
-            success_status, result = self.result(
+            success_status, result, response = self.result(
                 op.get("responses") or {}, file, class_stem
             )
+            error_types = self.error_types(op.get("responses") or {}, file, class_stem)
         except _Unsupported as reason:
             self.warning(
                 "OAG050",
@@ -242,6 +325,16 @@ class _Lowering:
             )
             return None
         summary, description = _text(op.get("summary")), _text(op.get("description"))
+        summary = summary or (None if description else f"{method.upper()} {path}")
+        deprecated = op.get("deprecated") is True
+        client_parameters = tuple(p for p in parameters if not p.hoisted)
+        pagination = (
+            self.pagination(
+                op, name, client_parameters, result, *response, pointer, names
+            )
+            if response
+            else None
+        )
         return Operation(
             operation_id=operation_id,
             name=name,
@@ -249,20 +342,103 @@ class _Lowering:
             path=path,
             summary=summary,
             description=description,
-            doc=_operation_doc(
-                summary or (None if description else f"{method.upper()} {path}"),
-                description,
-                parameters,
-                body,
-                op.get("deprecated") is True,
+            doc=_operation_doc(summary, description, parameters, body, deprecated),
+            client_doc=_operation_doc(
+                summary, description, client_parameters, body, deprecated
             ),
-            deprecated=op.get("deprecated") is True,
+            deprecated=deprecated,
             parameters=parameters,
             body=body,
             result=result,
             success_status=success_status,
             responses=self.responses(op.get("responses") or {}, file),
+            error_types=error_types,
+            pagination=pagination,
         )
+
+    def pagination(
+        self,
+        op: Mapping[str, Any],
+        name: Identifier,
+        parameters: tuple[Parameter, ...],
+        result: Code,
+        response_schema: Any,
+        file: SpecFile,
+        pointer: str,
+        names: Namespace,
+    ) -> Pagination | None:
+        query = [p.wire_name for p in parameters if p.location == "query"]
+
+        def deref(value: Any) -> Any:
+            return (
+                self.spec.deref(value, file)[2] if isinstance(value, Mapping) else value
+            )
+
+        try:
+            shape = find_shape(op, query, response_schema, deref)
+        except PagingError as error:
+            self.warning(
+                "OAG052",
+                str(error),
+                f"{pointer}/{EXTENSION}",
+                "fix or remove the extension",
+            )
+            return None
+        if shape is None or not result.isidentifier():
+            return None
+        by_wire = {p.wire_name: p for p in parameters}
+        items_expression, item_schema = self.field_chain(
+            result, shape.items_path, response_schema, file
+        )
+        cursor_expression, _ = self.field_chain(
+            result, shape.next_cursor_path, response_schema, file
+        )
+        items = deref(item_schema) if isinstance(item_schema, Mapping) else {}
+        item_annotation = self.annotate(
+            items.get("items") or {}, file, [f"{result}Item"]
+        )
+        method_name = names.identifier(snake("iter " + _without_verb(name)))
+        skipped = {shape.cursor_parameter, *shape.backward_parameters}
+        return Pagination(
+            method_name=method_name,
+            cursor=by_wire[shape.cursor_parameter].name,
+            item_annotation=item_annotation,
+            items_expression=items_expression,
+            next_cursor_expression=cursor_expression,
+            parameters=tuple(p for p in parameters if p.wire_name not in skipped),
+            doc=(
+                f"Iterate over every `{item_annotation}` that `{name}` returns, across pages.\n\n"
+                + textwrap.fill(
+                    "Pages are fetched as the iteration reaches them, following "
+                    f"`{'.'.join(shape.next_cursor_path)}` into `{shape.cursor_parameter}`. "
+                    "Call `pages()` on the result to go page by page instead.",
+                    80,
+                )
+            ),
+        )
+
+    def field_chain(
+        self, result: Code, path: tuple[str, ...], schema: Any, file: SpecFile
+    ) -> tuple[Code, Any]:
+        """`page.pagination.after`, guarded where a step may be None; and the last schema."""
+        expression = "page"
+        owner: ClassName | None = ClassName(result)
+        guards: list[str] = []
+        for wire in path:
+            target_file, _, resolved = self.spec.deref(schema, file)
+            properties = resolved.get("properties") or {}
+            attribute = snake(wire)
+            if owner is not None:
+                self.fields_used.add((owner, Identifier(attribute)))
+            expression = f"{expression}.{attribute}"
+            schema, file = properties[wire], target_file
+            owner = self.registry.class_of(schema, file)
+            if wire not in (resolved.get("required") or []) and wire != path[-1]:
+                guards.append(expression)
+        if guards:
+            condition = " and ".join(f"{guard} is not None" for guard in guards)
+            expression = f"({expression} if {condition} else None)"
+        return Code(expression), schema
 
     def parameters(
         self, raw: list[Any], file: SpecFile, class_stem: ClassName
@@ -313,6 +489,8 @@ class _Lowering:
         annotation = self.annotate(
             schema, file, [wire_name, f"{class_stem}{pascal(wire_name)}"]
         )
+        if location == "header":
+            self.remember_header_default(wire_name, annotation, schema, file)
         if not required:
             annotation = _optional(annotation)
         return Parameter(
@@ -325,7 +503,31 @@ class _Lowering:
             fastapi_marker=Code(_FASTAPI_MARKERS[location]),
             constraints=self.constraints(schema, file),
             deprecated=entry.get("deprecated") is True,
+            hoisted=is_hoisted(entry),
         )
+
+    def remember_header_default(
+        self,
+        wire_name: str,
+        annotation: Code,
+        schema: Mapping[str, Any],
+        file: SpecFile,
+    ) -> None:
+        """A header's default, or the only value of its enum, becomes the client's default."""
+        schema = self.spec.deref(schema, file)[2]
+        values = schema.get("enum") if isinstance(schema, Mapping) else None
+        if "default" in schema:
+            value = schema["default"]
+        elif isinstance(values, list) and len(values) == 1:
+            value = values[0]
+        else:
+            return
+        model = self.registry.schemas.get(annotation)
+        if model and isinstance(values, list) and value in values:
+            member = model["x-enum-varnames"][values.index(value)]
+            self.header_defaults[wire_name.lower()] = Code(f"{annotation}.{member}")
+        elif not model and isinstance(value, (str, int, float, bool)):
+            self.header_defaults[wire_name.lower()] = literal(value)
 
     def constraints(
         self, schema: Mapping[str, Any], file: SpecFile
@@ -367,10 +569,11 @@ class _Lowering:
 
     def result(
         self, responses: Mapping[str, Any], file: SpecFile, class_stem: ClassName
-    ) -> tuple[int, Code]:
+    ) -> tuple[int, Code, tuple[Any, SpecFile] | None]:
+        """Status, annotation and (schema, its file) of the first 2xx response."""
         successes = sorted(str(code) for code in responses if str(code).startswith("2"))
         if not successes:
-            return 200, Code("None")
+            return 200, Code("None"), None
         status = successes[0]
         response = responses[status]
         if isinstance(response, Mapping) and "$ref" in response:
@@ -378,7 +581,7 @@ class _Lowering:
         status_code = 200 if not status.isdigit() else int(status)
         content = response.get("content") or {}
         if not content or status_code == 204:
-            return status_code, Code("None")
+            return status_code, Code("None"), None
         media_type, media = _json_media(content)
         if media is None:
             raise _Unsupported(
@@ -386,9 +589,32 @@ class _Lowering:
                 "text, binary and XML responses are not supported yet",
             )
         suffix = "Response" if status_code == 200 else f"Response{status_code}"
-        return status_code, self.annotate(
-            media.get("schema") or {}, file, [f"{class_stem}{suffix}"]
-        )
+        schema = media.get("schema") or {}
+        annotation = self.annotate(schema, file, [f"{class_stem}{suffix}"])
+        return status_code, annotation, (schema, file)
+
+    def error_types(
+        self, responses: Mapping[str, Any], file: SpecFile, class_stem: ClassName
+    ) -> tuple[ErrorType, ...]:
+        """Models of the declared error responses, so error bodies arrive typed."""
+        found = []
+        for status, response in responses.items():
+            key = str(status)
+            if key.startswith(("1", "2", "3")):
+                continue
+            response_file = file
+            if isinstance(response, Mapping) and "$ref" in response:
+                response_file, _, response = self.spec.resolve(
+                    str(response["$ref"]), file
+                )
+            _, media = _json_media((response or {}).get("content") or {})
+            if media is None or not media.get("schema"):
+                continue
+            annotation = self.annotate(
+                media["schema"], response_file, [f"{class_stem}Error{key}"]
+            )
+            found.append(ErrorType(int(key) if key.isdigit() else key, annotation))
+        return tuple(found)
 
     def responses(
         self, responses: Mapping[str, Any], file: SpecFile
@@ -409,7 +635,7 @@ class _Lowering:
     def annotate(self, schema: Any, file: SpecFile, roles: list[str]) -> Code:
         """The Python annotation for a schema; models are registered as needed."""
         if not isinstance(schema, Mapping):
-            return self._stdlib("typing.Any", "typing")
+            return Code("typing.Any")
         if "$ref" in schema:
             target_file, pointer, target = self.registry.resolve(schema, file)
             if (
@@ -418,7 +644,7 @@ class _Lowering:
                 and "$ref" not in target
             ):
                 return self.annotate(target, target_file, roles)
-            return self._model(self.registry.named(target_file, pointer, target))
+            return self.registry.named(target_file, pointer, target)
         raw_type = schema.get("type")
         types = [
             t
@@ -428,8 +654,9 @@ class _Lowering:
         nullable = schema.get("nullable") is True or (
             isinstance(raw_type, list) and "null" in raw_type
         )
+        base: Code
         if is_model_schema(schema) or len(types) > 1:
-            base = self._model(self.registry.inline(schema, file, roles))
+            base = self.registry.inline(schema, file, roles)
         else:
             base = self._builtin(types[0] if types else None, schema, file, roles)
         return _optional(base) if nullable else base
@@ -442,25 +669,43 @@ class _Lowering:
                 f"list[{self.annotate(schema.get('items') or {}, file, [f'{r}Item' for r in roles])}]"
             )
         if type_ == "string":
-            annotation, module = _STRING_FORMATS.get(
-                str(schema.get("format")), ("str", None)
-            )
-            return self._stdlib(annotation, module) if module else Code(annotation)
+            return Code(_STRING_FORMATS.get(str(schema.get("format")), "str"))
         if type_ == "object":
-            return Code(f"dict[str, {self._stdlib('typing.Any', 'typing')}]")
+            return Code("dict[str, typing.Any]")
         simple = {"integer": "int", "number": "float", "boolean": "bool"}
         if type_ in simple:
             return Code(simple[type_])
-        return self._stdlib("typing.Any", "typing")
+        return Code("typing.Any")
 
-    def _model(self, name: ClassName) -> Code:
-        self.scope.models.add(name)
-        return name
+    def imports(self, resources: tuple[Resource, ...]) -> dict[str, Any]:
+        """What the client and the server modules import, read off the annotations they print."""
+        operations = [op for resource in resources for op in resource.operations]
+        server = [a.annotation for op in operations for a in op.arguments]
+        server += [op.result for op in operations]
+        client = [a.annotation for op in operations for a in op.client_arguments]
+        client += [op.result for op in operations]
+        client += [e.annotation for op in operations for e in op.error_types]
+        client += [op.pagination.item_annotation for op in operations if op.pagination]
+        server_models, server_modules = self._names_in(server)
+        client_models, client_modules = self._names_in(client)
+        return {
+            "model_imports": client_models,
+            "server_model_imports": server_models,
+            "stdlib_imports": server_modules,
+            "client_stdlib_imports": tuple(
+                sorted({*client_modules, Identifier("enum")})
+            ),
+        }
 
-    def _stdlib(self, annotation: str, module: str | None) -> Code:
-        if module:
-            self.scope.stdlib.add(module)
-        return Code(annotation)
+    def _names_in(
+        self, annotations: list[Code]
+    ) -> tuple[tuple[ClassName, ...], tuple[Identifier, ...]]:
+        names = {name for text in annotations for name in _NAME.findall(text)}
+        models = sorted(ClassName(n) for n in names if n in self.registry.schemas)
+        modules = sorted(
+            Identifier(m) for m in _STDLIB_MODULES if f"{m}." in " ".join(annotations)
+        )
+        return tuple(models), tuple(modules)
 
     # -- resources -------------------------------------------------------------------------
 
@@ -561,6 +806,81 @@ def _operation_doc(
     return "\n\n".join(paragraphs)
 
 
+def _client_doc(
+    credentials: tuple[Credential, ...],
+    headers: tuple[DefaultHeader, ...],
+    environments: tuple[Environment, ...],
+) -> str:
+    """The constructors' docstring: one `Args:` line per argument, generated ones first."""
+    arguments = [a for c in credentials for a in c.arguments] + [
+        h.argument for h in headers
+    ]
+    described: list[tuple[str, str]] = [
+        (
+            a.name,
+            a.description
+            + (f" Read from ${a.env_var} when not given." if a.env_var else ""),
+        )
+        for a in arguments
+    ]
+    if environments:
+        described.append(("environment", "Which of the API's servers to call."))
+    if any(environment.variables for environment in environments):
+        described.append(
+            (
+                "server_variables",
+                "Values for the variables of the environment's URL, over its defaults.",
+            )
+        )
+    described += [
+        (
+            "base_url",
+            "A URL that replaces the environment's, e.g. for a proxy or a mock server.",
+        ),
+        (
+            "timeout",
+            "Seconds (or an `httpx.Timeout`) before a request gives up; calls can override it.",
+        ),
+        (
+            "max_retries",
+            "How often a failed request is retried (connection errors, timeouts, 408, 409, "
+            "429 and 5xx) with exponential backoff; calls can override it.",
+        ),
+        ("headers", "Headers sent with every request."),
+        (
+            "http_client",
+            "An httpx client to send requests with; you stay responsible for closing it.",
+        ),
+    ]
+    lines = [
+        textwrap.fill(
+            f"{name}: {text}", 80, initial_indent="    ", subsequent_indent="        "
+        )
+        for name, text in described
+    ]
+    return (
+        "Connect to `environment`, or to `base_url` when it is given.\n\nArgs:\n"
+        + "\n".join(lines)
+    )
+
+
+def _without_verb(name: str) -> str:
+    """`get_seat_events` -> `seat_events`: the pager is named after what it yields."""
+    verb, _, rest = name.partition("_")
+    return (
+        rest
+        if rest
+        and verb in {"get", "list", "fetch", "search", "query", "find", "retrieve"}
+        else name
+    )
+
+
+def _user_agent(options: LowerOptions, api_version: str) -> str:
+    """`sequence_usage/0.1 oagen/0.1.0`: names the package, the API version and the generator."""
+    version = re.sub(r"[^A-Za-z0-9._+-]", "_", api_version) or "0"
+    return f"{options.package}/{version} oagen/{options.provenance.generator_version}"
+
+
 def _optional(annotation: Code) -> Code:
     return annotation if annotation.endswith("| None") else Code(f"{annotation} | None")
 
@@ -576,12 +896,23 @@ def _json_media(
     return (str(next(iter(content))) if content else None), None
 
 
-def _server_url(server: Mapping[str, Any]) -> str:
-    url = str(server.get("url") or "")
+def _server_variables(server: Mapping[str, Any]) -> tuple[ServerVariable, ...]:
     variables = server.get("variables") or {}
-    for name, variable in variables.items():
-        if isinstance(variable, Mapping) and "default" in variable:
-            url = url.replace("{" + str(name) + "}", str(variable["default"]))
+    return tuple(
+        ServerVariable(
+            str(name),
+            str(variable.get("default", "")),
+            tuple(str(choice) for choice in variable.get("enum") or ()),
+        )
+        for name, variable in variables.items()
+        if isinstance(variable, Mapping)
+    )
+
+
+def _server_url(template: str, variables: tuple[ServerVariable, ...]) -> str:
+    url = template
+    for variable in variables:
+        url = url.replace("{" + variable.name + "}", variable.default)
     return url.rstrip("/") if url != "/" else url
 
 

@@ -101,6 +101,13 @@ class ModelRegistry:
         self.schemas[name] = rewritten
         return name
 
+    def class_of(self, schema: Any, file: SpecFile) -> ClassName | None:
+        """The class a `$ref` schema is generated as; None for inline schemas."""
+        if not isinstance(schema, Mapping) or not isinstance(schema.get("$ref"), str):
+            return None
+        target_file, pointer, target = self.resolve(schema, file)
+        return self.named(target_file, pointer, target)
+
     def resolve(
         self, schema: Mapping[str, Any], file: SpecFile
     ) -> tuple[SpecFile, str, Any]:

@@ -63,9 +63,10 @@ def build(config: Config, *, strict: bool = False) -> Build:
         spec_path=config.display(config.spec),
         spec_sha256=spec.root.sha256,
     )
-    api, lowering = lower(
-        spec, LowerOptions(config.package, config.default_server, provenance)
+    options = LowerOptions(
+        config.package, config.default_server, provenance, config.env_vars
     )
+    api, lowering = lower(spec, options)
     diagnostics += tuple(lowering)
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)

@@ -191,4 +191,6 @@ def test_every_diagnostic_code_is_documented() -> None:
         used.update(re.findall(r'"(OAG\d{3})"', path.read_text()))
     assert used <= set(CODES), f"codes missing from CODES: {sorted(used - set(CODES))}"
     readme = (REPO / "README.md").read_text()
-    assert all(f"| {code} |" in readme for code in CODES), "README's code table is out of date"
+    assert all(
+        f"| {code} |" in readme for code in CODES
+    ), "README's code table is out of date"

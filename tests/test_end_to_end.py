@@ -1,21 +1,25 @@
 """The generated client calls the generated server over real HTTP on 127.0.0.1.
 
-The server runs a test implementation that records what it received, so these
-tests see both ends: what the client sent and what the implementation got.
+The server runs a test implementation that records what it received (arguments
+and headers), so these tests see both ends of every call.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import importlib
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
+import httpx
 import pytest
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 
 from tests.live_server import live_server
+
+CREDENTIALS = "Basic " + base64.b64encode(b"client-id:s3cret").decode()
 
 
 @pytest.fixture(scope="module")
@@ -29,15 +33,16 @@ def models(package: ModuleType) -> ModuleType:
 
 
 class RecordingSeatEvents:
-    """Answers like the real API would, and keeps every call's arguments."""
+    """Answers like the real API would, and keeps every call's arguments and headers."""
 
     def __init__(self, models: ModuleType) -> None:
         self.models = models
         self.calls: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
 
     async def get_seat_events(self, **arguments: Any) -> Any:
         self.calls.append(arguments)
-        if arguments["authorization"] != "Basic c2VjcmV0":
+        if arguments["authorization"] != CREDENTIALS:
             raise HTTPException(status_code=401, detail="bad credentials")
         if arguments["customer_alias"] == "unknown":
             raise HTTPException(status_code=400, detail={"message": "unknown customer"})
@@ -66,23 +71,41 @@ def implementation(models: ModuleType) -> RecordingSeatEvents:
 @pytest.fixture(scope="module")
 def base_url(implementation: RecordingSeatEvents, package: ModuleType) -> Iterator[str]:
     server = importlib.import_module("sequence_usage.server")
-    with live_server(server.create_app(seat_events=implementation)) as url:
+    app = server.create_app(seat_events=implementation)
+
+    @app.middleware("http")
+    async def record_headers(request: Request, call_next: Any) -> Any:
+        implementation.headers.append(dict(request.headers))
+        return await call_next(request)
+
+    with live_server(app) as url:
         yield url
 
 
 @pytest.fixture
 def calls(implementation: RecordingSeatEvents) -> list[dict[str, Any]]:
     implementation.calls.clear()
+    implementation.headers.clear()
     return implementation.calls
 
 
-def test_a_page_decodes_into_models(
-    package: ModuleType, models: ModuleType, base_url: str
-) -> None:
-    with package.Client(base_url=base_url) as client:
-        page = client.seat_events.get_seat_events(
-            authorization="Basic c2VjcmV0", limit=2
-        )
+@pytest.fixture
+def headers(
+    implementation: RecordingSeatEvents, calls: list[dict[str, Any]]
+) -> list[dict[str, str]]:
+    return implementation.headers
+
+
+@pytest.fixture
+def client(package: ModuleType, base_url: str) -> Iterator[Any]:
+    with package.Client(
+        base_url=base_url, username="client-id", password="s3cret"
+    ) as client:
+        yield client
+
+
+def test_a_page_decodes_into_models(client: Any, models: ModuleType) -> None:
+    page = client.seat_events.get_seat_events(limit=2)
     assert isinstance(page, models.ListSeatEventsEndpointEndpointResponseModel)
     assert len(page.items) == 2
     assert all(isinstance(item, models.SeatEvent) for item in page.items)
@@ -94,48 +117,74 @@ def test_a_page_decodes_into_models(
 
 
 def test_parameters_arrive_as_typed_values(
-    package: ModuleType, models: ModuleType, base_url: str, calls: list[dict[str, Any]]
+    client: Any, models: ModuleType, calls: list[dict[str, Any]]
 ) -> None:
-    with package.Client(base_url=base_url) as client:
-        client.seat_events.get_seat_events(
-            authorization="Basic c2VjcmV0",
-            after="cursor-1",
-            limit=7,
-            customer_alias="acme",
-            seat_type="admin",
-            event_timestamp_after="2022-01-01T00:00:00Z",
-            sequence_version=models.SequenceVersion.V2024_07_30,
-        )
+    client.seat_events.get_seat_events(
+        after="cursor-1",
+        limit=7,
+        customer_alias="acme",
+        seat_type="admin",
+        event_timestamp_after="2022-01-01T00:00:00Z",
+    )
     (received,) = calls
     assert received["after"] == "cursor-1"
     assert received["limit"] == 7 and type(received["limit"]) is int
     assert received["customer_alias"] == "acme"
     assert received["seat_type"] == "admin"
     assert received["event_timestamp_after"] == "2022-01-01T00:00:00Z"
-    assert received["sequence_version"] is models.SequenceVersion.V2024_07_30
+    assert (
+        received["sequence_version"] is models.SequenceVersion.V2024_07_30
+    )  # the client pins it
     assert received["before"] is None and received["customer_ids"] is None
 
 
-def test_a_400_raises_bad_request_error(package: ModuleType, base_url: str) -> None:
-    with (
-        package.Client(base_url=base_url) as client,
-        pytest.raises(package.BadRequestError) as caught,
-    ):
-        client.seat_events.get_seat_events(
-            authorization="Basic c2VjcmV0", customer_alias="unknown"
-        )
+def test_credentials_and_version_headers_arrive_as_sent(
+    package: ModuleType,
+    base_url: str,
+    calls: list[dict[str, Any]],
+    headers: list[dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with package.Client(
+        base_url=base_url, username="client-id", password="s3cret"
+    ) as client:
+        client.seat_events.get_seat_events()
+    with package.Client(
+        base_url=base_url, authorization=CREDENTIALS, sequence_version=None
+    ) as client:
+        client.seat_events.get_seat_events()
+    monkeypatch.setenv("SEQUENCE_CLIENT_ID", "client-id")
+    monkeypatch.setenv("SEQUENCE_CLIENT_SECRET", "s3cret")
+    with package.Client(base_url=base_url) as client:
+        client.seat_events.get_seat_events(extra_headers={"X-Trace": "t-1"})
+    assert [call["authorization"] for call in calls] == [CREDENTIALS] * 3
+    assert [h.get("sequence-version") for h in headers] == [
+        "2024-07-30",
+        None,
+        "2024-07-30",
+    ]
+    assert headers[2]["x-trace"] == "t-1"
+    assert all(h["user-agent"].startswith("sequence_usage/0.1 oagen/") for h in headers)
+
+
+def test_a_400_raises_bad_request_error(client: Any, package: ModuleType) -> None:
+    with pytest.raises(package.BadRequestError) as caught:
+        client.seat_events.get_seat_events(customer_alias="unknown")
     error = caught.value
     assert error.status_code == 400
     assert error.body == {"detail": {"message": "unknown customer"}}
     assert error.headers["content-type"] == "application/json"
+    assert error.request.url.path == "/seat-events"
 
 
 def test_a_401_raises_authentication_error(package: ModuleType, base_url: str) -> None:
     with (
-        package.Client(base_url=base_url) as client,
+        package.Client(
+            base_url=base_url, username="client-id", password="wrong"
+        ) as client,
         pytest.raises(package.AuthenticationError) as caught,
     ):
-        client.seat_events.get_seat_events(authorization="Basic wrong")
+        client.seat_events.get_seat_events()
     assert caught.value.status_code == 401
     assert caught.value.body == {"detail": "bad credentials"}
     assert isinstance(caught.value, package.APIStatusError)
@@ -145,12 +194,15 @@ def test_the_async_client_does_the_same(
     package: ModuleType, models: ModuleType, base_url: str, calls: list[dict[str, Any]]
 ) -> None:
     async def scenario() -> Any:
-        async with package.AsyncClient(base_url=base_url) as client:
-            page = await client.seat_events.get_seat_events(
-                authorization="Basic c2VjcmV0", limit=3
-            )
-            with pytest.raises(package.AuthenticationError):
-                await client.seat_events.get_seat_events(authorization="Basic nope")
+        async with package.AsyncClient(
+            base_url=base_url, authorization=CREDENTIALS
+        ) as client:
+            page = await client.seat_events.get_seat_events(limit=3)
+            async with package.AsyncClient(
+                base_url=base_url, authorization="Basic nope"
+            ) as bad:
+                with pytest.raises(package.AuthenticationError):
+                    await bad.seat_events.get_seat_events()
             return page
 
     page = asyncio.run(scenario())
@@ -158,35 +210,46 @@ def test_the_async_client_does_the_same(
     assert [call["limit"] for call in calls] == [3, None]
 
 
-def test_the_server_rejects_bad_parameters_with_the_declared_400(
-    package: ModuleType, base_url: str, calls: list[dict[str, Any]]
+def test_the_raw_response_is_available_beside_the_model(
+    client: Any, models: ModuleType
 ) -> None:
-    import httpx
+    raw = client.seat_events.with_raw_response.get_seat_events(limit=1)
+    assert raw.status_code == 200
+    assert raw.headers["content-type"] == "application/json"
+    page = raw.parse()
+    assert isinstance(page, models.ListSeatEventsEndpointEndpointResponseModel)
+    assert len(page.items) == 1
 
+
+def test_the_server_rejects_bad_parameters_with_the_declared_400(
+    base_url: str, calls: list[dict[str, Any]]
+) -> None:
     response = httpx.get(
         f"{base_url}/seat-events",
         params={"limit": "many"},
-        headers={"Authorization": "Basic c2VjcmV0"},
+        headers={"Authorization": CREDENTIALS},
     )
     assert response.status_code == 400
     (problem,) = response.json()["error"]["errors"]
     assert problem["location"] == "query" and problem["name"] == "limit"
     wrong_version = httpx.get(
         f"{base_url}/seat-events",
-        headers={"Authorization": "Basic c2VjcmV0", "Sequence-Version": "1999-01-01"},
+        headers={"Authorization": CREDENTIALS, "Sequence-Version": "1999-01-01"},
     )
     assert wrong_version.status_code == 400
     assert wrong_version.json()["error"]["errors"][0]["name"] == "Sequence-Version"
     assert calls == []  # the implementation never saw the invalid requests
 
 
-def test_a_missing_authorization_header_answers_401(base_url: str) -> None:
-    import httpx
-
-    # The generated client cannot omit a required argument, so send the raw request.
-    response = httpx.get(f"{base_url}/seat-events")
-    assert response.status_code == 401
-    assert response.json()["error"]["errors"][0]["name"] == "Authorization"
+def test_a_missing_authorization_header_answers_401(
+    package: ModuleType, base_url: str
+) -> None:
+    with (
+        package.Client(base_url=base_url) as client,
+        pytest.raises(package.AuthenticationError) as caught,
+    ):
+        client.seat_events.get_seat_events()  # no credentials given, none in the environment
+    assert caught.value.body["error"]["errors"][0]["name"] == "Authorization"
 
 
 def test_an_operation_without_implementation_answers_501(package: ModuleType) -> None:
@@ -194,10 +257,10 @@ def test_an_operation_without_implementation_answers_501(package: ModuleType) ->
     app = server.create_app(seat_events=object())
     with (
         live_server(app) as url,
-        package.Client(base_url=url) as client,
+        package.Client(base_url=url, authorization=CREDENTIALS) as client,
         pytest.raises(package.APIStatusError) as caught,
     ):
-        client.seat_events.get_seat_events(authorization="Basic c2VjcmV0")
+        client.seat_events.get_seat_events()
     assert caught.value.status_code == 501
     assert caught.value.body["error"]["type"] == "not_implemented"
 
@@ -217,16 +280,45 @@ def test_environments_come_from_the_spec_servers(package: ModuleType) -> None:
         assert client.base_url == "http://127.0.0.1:9"
 
 
-def test_the_example_implementation_pages_through_events(package: ModuleType) -> None:
+@pytest.fixture(scope="module")
+def example_url() -> Iterator[str]:
     example = importlib.import_module("examples.seat_events_server")
-    with live_server(example.app) as url, package.Client(base_url=url) as client:
-        seen, cursor = [], None
-        while True:
-            page = client.seat_events.get_seat_events(
-                authorization="Basic x", limit=10, after=cursor
-            )
-            seen.extend(event.id for event in page.items)
-            cursor = page.pagination.after
-            if cursor is None:
-                break
-    assert len(seen) == len(set(seen)) == len(example.EVENTS)
+    with live_server(example.app) as url:
+        yield url
+
+
+def test_the_pager_walks_five_pages_lazily(
+    package: ModuleType, example_url: str
+) -> None:
+    example = importlib.import_module("examples.seat_events_server")
+    with package.Client(base_url=example_url, authorization="Basic x") as client:
+        pager = client.seat_events.iter_seat_events(limit=5)
+        ids = [event.id for event in pager]
+        pages = list(client.seat_events.iter_seat_events(limit=5).pages())
+    assert ids == [event.id for event in example.EVENTS]
+    assert len(pages) == 5
+    assert [len(page.items) for page in pages] == [5] * 5
+    assert pages[0].has_next_page() and not pages[-1].has_next_page()
+
+
+def test_the_async_pager_walks_the_same_pages(
+    package: ModuleType, example_url: str
+) -> None:
+    example = importlib.import_module("examples.seat_events_server")
+
+    async def collect() -> tuple[list[str], int]:
+        async with package.AsyncClient(
+            base_url=example_url, authorization="Basic x"
+        ) as client:
+            ids = [
+                event.id async for event in client.seat_events.iter_seat_events(limit=5)
+            ]
+            pages = [
+                page
+                async for page in client.seat_events.iter_seat_events(limit=5).pages()
+            ]
+            return ids, len(pages)
+
+    ids, page_count = asyncio.run(collect())
+    assert ids == [event.id for event in example.EVENTS]
+    assert page_count == 5

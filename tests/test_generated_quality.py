@@ -128,16 +128,31 @@ def test_a_type_checker_flags_an_implementation_that_lacks_an_operation(typechec
 
 def test_the_client_surface_is_typed_for_users(typecheck) -> None:  # type: ignore[no-untyped-def]
     good = typecheck(
-        "from sequence_usage import Client\n"
+        "import asyncio\n"
+        "from sequence_usage import AsyncClient, Client\n"
         "from sequence_usage.models import SeatEvent\n"
-        "with Client() as client:\n"
-        "    page = client.seat_events.get_seat_events(authorization='Basic x', limit=5)\n"
+        "with Client(username='id', password='secret') as client:\n"
+        "    page = client.seat_events.get_seat_events(limit=5)\n"
         "    events: list[SeatEvent] = page.items\n"
+        "    for event in client.seat_events.iter_seat_events(limit=5):\n"
+        "        one: SeatEvent = event\n"
+        "    raw = client.seat_events.with_raw_response.get_seat_events(limit=5)\n"
+        "    status: int = raw.status_code\n"
+        "    same: list[SeatEvent] = raw.parse().items\n"
+        "async def main() -> None:\n"
+        "    async with AsyncClient(authorization='Basic x') as client:\n"
+        "        async for event in client.seat_events.iter_seat_events():\n"
+        "            another: SeatEvent = event\n"
+        "asyncio.run(main())\n"
     )
     assert good.returncode == 0, good.stdout
     bad = typecheck(
         "from sequence_usage import Client\n"
-        "Client().seat_events.get_seat_events(authorization='Basic x', limit='five')\n"
+        "Client().seat_events.get_seat_events(limit='five')\n"
+        "Client().seat_events.get_seat_events(authorization='Basic x')\n"
     )
     assert bad.returncode == 1
     assert '"limit"' in bad.stdout
+    assert (
+        'Unexpected keyword argument "authorization"' in bad.stdout
+    )  # hoisted to the client

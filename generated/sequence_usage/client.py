@@ -7,15 +7,26 @@
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Self
 
 import httpx
 
-from ._runtime.client import AsyncTransport, SyncTransport
+from ._runtime.auth import BasicAuth, HeaderAuth, combine_auth
+from ._runtime.client import (
+    DEFAULT_TIMEOUT,
+    NOT_GIVEN,
+    AsyncTransport,
+    NotGiven,
+    SyncTransport,
+)
+from ._runtime.pagination import AsyncPager, SyncPager
+from ._runtime.raw import async_with_raw_response, with_raw_response
 from .models import (
     ListSeatEventsEndpointEndpointResponseModel,
+    SeatEvent,
     SequenceVersion,
 )
 
@@ -26,6 +37,9 @@ __all__ = [
     "Environment",
     "SeatEvents",
 ]
+
+#: Sent as the User-Agent header unless you set your own.
+USER_AGENT = "sequence_usage/0.1 oagen/0.1.0"
 
 
 class Environment(enum.StrEnum):
@@ -42,10 +56,14 @@ class SeatEvents:
     def __init__(self, transport: SyncTransport) -> None:
         self._transport = transport
 
+    @property
+    def with_raw_response(self) -> SeatEventsWithRawResponse:
+        """The same operations, returning the HTTP response beside the parsed value."""
+        return SeatEventsWithRawResponse(self)
+
     def get_seat_events(
         self,
         *,
-        authorization: str,
         before: str | None = None,
         after: str | None = None,
         limit: int | None = None,
@@ -58,14 +76,16 @@ class SeatEvents:
         event_timestamp_after: str | None = None,
         sort_by: str | None = None,
         sequence_version: SequenceVersion | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ListSeatEventsEndpointEndpointResponseModel:
         """List all seat events.
 
         Retrieve a paginated list of all your submitted seat events.
 
         Args:
-            authorization: Your [API credentials](/reference/authentication). Eg. `Basic
-                {credentials}`.
             before: Pagination cursor. To page through items, omit this parameter to
                 retrieve the first page, and then successively use the value you get
                 from `pagination.after` or `pagination.before` to retrieve each page.
@@ -104,11 +124,70 @@ class SeatEvents:
                 "sortBy": sort_by,
             },
             headers={
-                "Authorization": authorization,
                 "Sequence-Version": sequence_version,
             },
             cast_to=ListSeatEventsEndpointEndpointResponseModel,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
         )
+
+    def iter_seat_events(
+        self,
+        *,
+        limit: int | None = None,
+        sort_order: str | None = None,
+        customer_alias: str | None = None,
+        customer_ids: str | None = None,
+        seat_type: str | None = None,
+        customer_event_id: str | None = None,
+        event_timestamp_before: str | None = None,
+        event_timestamp_after: str | None = None,
+        sort_by: str | None = None,
+        sequence_version: SequenceVersion | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPager[SeatEvent, ListSeatEventsEndpointEndpointResponseModel]:
+        """Iterate over every `SeatEvent` that `get_seat_events` returns, across pages.
+
+        Pages are fetched as the iteration reaches them, following `pagination.after`
+        into `after`. Call `pages()` on the result to go page by page instead.
+        """
+
+        def fetch(cursor: str | None) -> ListSeatEventsEndpointEndpointResponseModel:
+            return self.get_seat_events(
+                limit=limit,
+                sort_order=sort_order,
+                customer_alias=customer_alias,
+                customer_ids=customer_ids,
+                seat_type=seat_type,
+                customer_event_id=customer_event_id,
+                event_timestamp_before=event_timestamp_before,
+                event_timestamp_after=event_timestamp_after,
+                sort_by=sort_by,
+                sequence_version=sequence_version,
+                after=cursor,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return SyncPager(
+            fetch,
+            items=lambda page: page.items,
+            next_cursor=lambda page: page.pagination.after,
+        )
+
+
+class SeatEventsWithRawResponse:
+    """Seat Events operations that return a `RawResponse` (status, headers, parsed value)."""
+
+    def __init__(self, resource: SeatEvents) -> None:
+        self.get_seat_events = with_raw_response(resource.get_seat_events)
 
 
 class Client:
@@ -123,27 +202,67 @@ class Client:
     def __init__(
         self,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        authorization: str | None = None,
+        sequence_version: SequenceVersion | None = SequenceVersion.V2024_07_30,
         environment: Environment = Environment.PRODUCTION,
         base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.Client | None = None,
     ) -> None:
         """Connect to `environment`, or to `base_url` when it is given.
 
         Args:
+            username: User name for HTTP Basic authentication (sent as the Authorization
+                header). Read from $SEQUENCE_CLIENT_ID when not given.
+            password: Password for HTTP Basic authentication (sent as the Authorization
+                header). Read from $SEQUENCE_CLIENT_SECRET when not given.
+            authorization: A ready Authorization header value, e.g. `Basic
+                <credentials>`; wins over other credentials.
+            sequence_version: Use this header to select an API version. Sent with every
+                request unless a call overrides it.
             environment: Which of the API's servers to call.
-            base_url: A URL that replaces the environment's, e.g. for a proxy or a mock server.
-            timeout: Seconds (or an `httpx.Timeout`) before a request gives up.
+            base_url: A URL that replaces the environment's, e.g. for a proxy or a mock
+                server.
+            timeout: Seconds (or an `httpx.Timeout`) before a request gives up; calls
+                can override it.
+            max_retries: How often a failed request is retried (connection errors,
+                timeouts, 408, 409, 429 and 5xx) with exponential backoff; calls can
+                override it.
             headers: Headers sent with every request.
-            http_client: An httpx client to send requests with; you stay responsible for closing it.
+            http_client: An httpx client to send requests with; you stay responsible for
+                closing it.
         """
+        if username is None:
+            username = os.environ.get("SEQUENCE_CLIENT_ID")
+        if password is None:
+            password = os.environ.get("SEQUENCE_CLIENT_SECRET")
         self.base_url = str(base_url) if base_url is not None else environment.value
         self._transport = SyncTransport(
             base_url=self.base_url,
             timeout=timeout,
-            headers=headers,
+            headers={
+                "Sequence-Version": sequence_version,
+                **(headers or {}),
+            },
             http_client=http_client,
+            auth=combine_auth(
+                (
+                    BasicAuth(username, password)
+                    if username is not None and password is not None
+                    else None
+                ),
+                (
+                    HeaderAuth("Authorization", authorization)
+                    if authorization is not None
+                    else None
+                ),
+            ),
+            max_retries=max_retries,
+            user_agent=USER_AGENT,
         )
         self.seat_events = SeatEvents(self._transport)
 
@@ -169,10 +288,14 @@ class AsyncSeatEvents:
     def __init__(self, transport: AsyncTransport) -> None:
         self._transport = transport
 
+    @property
+    def with_raw_response(self) -> AsyncSeatEventsWithRawResponse:
+        """The same operations, returning the HTTP response beside the parsed value."""
+        return AsyncSeatEventsWithRawResponse(self)
+
     async def get_seat_events(
         self,
         *,
-        authorization: str,
         before: str | None = None,
         after: str | None = None,
         limit: int | None = None,
@@ -185,14 +308,16 @@ class AsyncSeatEvents:
         event_timestamp_after: str | None = None,
         sort_by: str | None = None,
         sequence_version: SequenceVersion | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
     ) -> ListSeatEventsEndpointEndpointResponseModel:
         """List all seat events.
 
         Retrieve a paginated list of all your submitted seat events.
 
         Args:
-            authorization: Your [API credentials](/reference/authentication). Eg. `Basic
-                {credentials}`.
             before: Pagination cursor. To page through items, omit this parameter to
                 retrieve the first page, and then successively use the value you get
                 from `pagination.after` or `pagination.before` to retrieve each page.
@@ -231,11 +356,72 @@ class AsyncSeatEvents:
                 "sortBy": sort_by,
             },
             headers={
-                "Authorization": authorization,
                 "Sequence-Version": sequence_version,
             },
             cast_to=ListSeatEventsEndpointEndpointResponseModel,
+            extra_headers=extra_headers,
+            extra_query=extra_query,
+            timeout=timeout,
+            max_retries=max_retries,
         )
+
+    def iter_seat_events(
+        self,
+        *,
+        limit: int | None = None,
+        sort_order: str | None = None,
+        customer_alias: str | None = None,
+        customer_ids: str | None = None,
+        seat_type: str | None = None,
+        customer_event_id: str | None = None,
+        event_timestamp_before: str | None = None,
+        event_timestamp_after: str | None = None,
+        sort_by: str | None = None,
+        sequence_version: SequenceVersion | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, object] | None = None,
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPager[SeatEvent, ListSeatEventsEndpointEndpointResponseModel]:
+        """Iterate over every `SeatEvent` that `get_seat_events` returns, across pages.
+
+        Pages are fetched as the iteration reaches them, following `pagination.after`
+        into `after`. Call `pages()` on the result to go page by page instead.
+        """
+
+        async def fetch(
+            cursor: str | None,
+        ) -> ListSeatEventsEndpointEndpointResponseModel:
+            return await self.get_seat_events(
+                limit=limit,
+                sort_order=sort_order,
+                customer_alias=customer_alias,
+                customer_ids=customer_ids,
+                seat_type=seat_type,
+                customer_event_id=customer_event_id,
+                event_timestamp_before=event_timestamp_before,
+                event_timestamp_after=event_timestamp_after,
+                sort_by=sort_by,
+                sequence_version=sequence_version,
+                after=cursor,
+                extra_headers=extra_headers,
+                extra_query=extra_query,
+                timeout=timeout,
+                max_retries=max_retries,
+            )
+
+        return AsyncPager(
+            fetch,
+            items=lambda page: page.items,
+            next_cursor=lambda page: page.pagination.after,
+        )
+
+
+class AsyncSeatEventsWithRawResponse:
+    """Seat Events operations that return a `RawResponse` (status, headers, parsed value)."""
+
+    def __init__(self, resource: AsyncSeatEvents) -> None:
+        self.get_seat_events = async_with_raw_response(resource.get_seat_events)
 
 
 class AsyncClient:
@@ -250,27 +436,67 @@ class AsyncClient:
     def __init__(
         self,
         *,
+        username: str | None = None,
+        password: str | None = None,
+        authorization: str | None = None,
+        sequence_version: SequenceVersion | None = SequenceVersion.V2024_07_30,
         environment: Environment = Environment.PRODUCTION,
         base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None = 60.0,
+        timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
+        max_retries: int = 2,
         headers: Mapping[str, str] | None = None,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
         """Connect to `environment`, or to `base_url` when it is given.
 
         Args:
+            username: User name for HTTP Basic authentication (sent as the Authorization
+                header). Read from $SEQUENCE_CLIENT_ID when not given.
+            password: Password for HTTP Basic authentication (sent as the Authorization
+                header). Read from $SEQUENCE_CLIENT_SECRET when not given.
+            authorization: A ready Authorization header value, e.g. `Basic
+                <credentials>`; wins over other credentials.
+            sequence_version: Use this header to select an API version. Sent with every
+                request unless a call overrides it.
             environment: Which of the API's servers to call.
-            base_url: A URL that replaces the environment's, e.g. for a proxy or a mock server.
-            timeout: Seconds (or an `httpx.Timeout`) before a request gives up.
+            base_url: A URL that replaces the environment's, e.g. for a proxy or a mock
+                server.
+            timeout: Seconds (or an `httpx.Timeout`) before a request gives up; calls
+                can override it.
+            max_retries: How often a failed request is retried (connection errors,
+                timeouts, 408, 409, 429 and 5xx) with exponential backoff; calls can
+                override it.
             headers: Headers sent with every request.
-            http_client: An httpx client to send requests with; you stay responsible for closing it.
+            http_client: An httpx client to send requests with; you stay responsible for
+                closing it.
         """
+        if username is None:
+            username = os.environ.get("SEQUENCE_CLIENT_ID")
+        if password is None:
+            password = os.environ.get("SEQUENCE_CLIENT_SECRET")
         self.base_url = str(base_url) if base_url is not None else environment.value
         self._transport = AsyncTransport(
             base_url=self.base_url,
             timeout=timeout,
-            headers=headers,
+            headers={
+                "Sequence-Version": sequence_version,
+                **(headers or {}),
+            },
             http_client=http_client,
+            auth=combine_auth(
+                (
+                    BasicAuth(username, password)
+                    if username is not None and password is not None
+                    else None
+                ),
+                (
+                    HeaderAuth("Authorization", authorization)
+                    if authorization is not None
+                    else None
+                ),
+            ),
+            max_retries=max_retries,
+            user_agent=USER_AGENT,
         )
         self.seat_events = AsyncSeatEvents(self._transport)
 

@@ -2,16 +2,23 @@
 
 The hierarchy mirrors openai-python so callers can catch one broad class
 (``APIError``) or branch on a precise one (``NotFoundError``). This module
-depends only on httpx so client users need no server-side packages.
+depends only on httpx and pydantic so client users need no server packages.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
 import httpx
+import pydantic
+
+from .serialization import type_adapter
 
 __all__ = [
+    "REQUEST_ID_HEADERS",
+    "STATUS_ERRORS",
     "APIConnectionError",
     "APIError",
     "APIResponseValidationError",
@@ -25,10 +32,15 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "error_class_for_status",
+    "request_id_from",
     "status_error_from_response",
 ]
 
 _MAX_EXCERPT = 500
+
+#: Headers that carry the server's request id, most common first.
+REQUEST_ID_HEADERS: tuple[str, ...] = ("x-request-id", "request-id", "x-amzn-requestid")
 
 
 class APIError(Exception):
@@ -80,14 +92,16 @@ class APIResponseValidationError(APIError):
 class APIStatusError(APIError):
     """The server answered with a non-2xx status.
 
-    ``body`` is the decoded JSON when the response is JSON, else its text,
-    or ``None`` when it is empty, so callers can inspect error payloads.
+    ``body`` is the spec's error model when one is declared and the payload
+    matches it; otherwise the decoded JSON, the text, or ``None`` when empty,
+    so an unexpected payload is still there to inspect.
     """
 
     response: httpx.Response
     status_code: int
     headers: httpx.Headers
     body: object
+    request_id: str | None
 
     def __init__(self, message: str, *, response: httpx.Response, body: object) -> None:
         super().__init__(message)
@@ -95,6 +109,12 @@ class APIStatusError(APIError):
         self.status_code = response.status_code
         self.headers = response.headers
         self.body = body
+        self.request_id = request_id_from(response.headers)
+
+    @property
+    def request(self) -> httpx.Request:
+        """The request that got this answer (read lazily: a bare test response has none)."""
+        return self.response.request
 
 
 class BadRequestError(APIStatusError):
@@ -129,7 +149,8 @@ class InternalServerError(APIStatusError):
     """Any HTTP 5xx."""
 
 
-_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+#: The one status -> exception map; a status not in it raises ``APIStatusError``.
+STATUS_ERRORS: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,
     403: PermissionDeniedError,
@@ -137,21 +158,60 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     409: ConflictError,
     422: UnprocessableEntityError,
     429: RateLimitError,
+    **dict.fromkeys(range(500, 600), InternalServerError),
 }
 
 
-def status_error_from_response(response: httpx.Response) -> APIStatusError:
-    """Build the most specific ``APIStatusError`` subclass for ``response``."""
-    body = _decode_body(response)
+def error_class_for_status(status: int) -> type[APIStatusError]:
+    """The exception class for ``status``, from ``STATUS_ERRORS``."""
+    return STATUS_ERRORS.get(status, APIStatusError)
+
+
+def request_id_from(headers: httpx.Headers) -> str | None:
+    """The server's request id, for support tickets and log correlation."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return str(value)
+    return None
+
+
+def status_error_from_response(
+    response: httpx.Response, error_types: Mapping[int | str, Any] | None = None
+) -> APIStatusError:
+    """Build the most specific ``APIStatusError`` subclass for ``response``.
+
+    ``error_types`` maps a status (``404``), a range (``"4XX"``) or
+    ``"default"`` to the type the spec declares for that error body.
+    """
+    raw = _decode_body(response)
     status = response.status_code
-    cls = _STATUS_CLASSES.get(status)
-    if cls is None:
-        cls = InternalServerError if status >= 500 else APIStatusError
     message = f"{status} {response.reason_phrase}".rstrip()
-    if body is not None:
-        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    if raw is not None:
+        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
         message = f"{message}: {_excerpt(text)}"
-    return cls(message, response=response, body=body)
+    body = _typed_body(raw, _error_type(status, error_types or {}))
+    return error_class_for_status(status)(message, response=response, body=body)
+
+
+_NO_TYPE: Any = object()
+
+
+def _error_type(status: int, error_types: Mapping[int | str, Any]) -> Any:
+    for key in (status, str(status), f"{status // 100}XX", f"{status // 100}xx"):
+        if key in error_types:
+            return error_types[key]
+    return error_types.get("default", _NO_TYPE)
+
+
+def _typed_body(raw: object, tp: Any) -> object:
+    """Validate against the declared type; a mismatch keeps the raw body."""
+    if tp is _NO_TYPE or raw is None:
+        return raw
+    try:
+        return type_adapter(tp).validate_python(raw)
+    except pydantic.ValidationError:
+        return raw
 
 
 def _is_json(response: httpx.Response) -> bool:

@@ -71,15 +71,17 @@ def call(
     path: str = "/x",
     **kwargs: Any,
 ) -> Any:
-    """Issue one request through the sync or the async transport."""
+    """Issue one request through the sync or the async transport, without retries
+    (test_retries.py covers those)."""
+    options: dict[str, Any] = {"base_url": base_url, "max_retries": 0}
     if mode == "sync":
         client = httpx.Client(transport=httpx.MockTransport(handler))
-        with SyncTransport(base_url=base_url, http_client=client) as transport:
+        with SyncTransport(http_client=client, **options) as transport:
             return transport.request(method, path, **kwargs)
 
     async def run() -> Any:
         client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-        async with AsyncTransport(base_url=base_url, http_client=client) as transport:
+        async with AsyncTransport(http_client=client, **options) as transport:
             return await transport.request(method, path, **kwargs)
 
     return asyncio.run(run())
@@ -530,14 +532,14 @@ def test_async_transport_over_real_socket(echo_url: str) -> None:
 
 def test_real_timeout_and_refused_connection(echo_url: str) -> None:
     started = time.monotonic()
-    slow = SyncTransport(base_url=echo_url + "/api", timeout=0.2)
+    slow = SyncTransport(base_url=echo_url + "/api", timeout=0.2, max_retries=0)
     with slow, pytest.raises(APITimeoutError):
         slow.request("GET", "/slow", cast_to=None)
     assert time.monotonic() - started < 1.5
 
     with live_server(FastAPI()) as gone:
         pass  # the port is closed once the server has stopped
-    refused = SyncTransport(base_url=gone)
+    refused = SyncTransport(base_url=gone, max_retries=0)
     with refused, pytest.raises(APIConnectionError) as info:
         refused.request("GET", "/", cast_to=None)
     assert not isinstance(info.value, APITimeoutError)

@@ -44,7 +44,21 @@ def imported_roots(path: Path) -> list[tuple[int, str]]:
 
 def test_expected_modules_exist() -> None:
     names = {path.name for path in RUNTIME_FILES}
-    assert {"__init__.py", "client.py", "errors.py", "server.py"} <= names
+    assert {
+        "__init__.py",
+        "auth.py",
+        "client.py",
+        "errors.py",
+        "pagination.py",
+        "raw.py",
+        "retries.py",
+        "server.py",
+    } <= names
+
+
+@pytest.mark.parametrize("path", RUNTIME_FILES, ids=lambda p: p.name)
+def test_files_stay_small(path: Path) -> None:
+    assert len(path.read_text().splitlines()) <= 400, path.name
 
 
 def test_mypy_strict(tmp_path: Path) -> None:
@@ -97,13 +111,23 @@ def test_init_is_a_docstring_only() -> None:
 GENERATED_API = """
 from __future__ import annotations
 
+import enum
+
 import pydantic
 from fastapi import FastAPI, Query
 from starlette.responses import Response
 from typing import Annotated
 
+from ._runtime.auth import BasicAuth, HeaderAuth, OAuth2ClientCredentials, combine_auth
 from ._runtime.client import AsyncTransport, SyncTransport
+from ._runtime.pagination import AsyncPager, SyncPager
+from ._runtime.raw import RawResponse, async_with_raw_response, with_raw_response
+from ._runtime.retries import RetryPolicy
 from ._runtime.server import call_operation, install_error_handlers
+
+
+class Version(enum.Enum):
+    V1 = "2024-07-30"
 
 
 class Seat(pydantic.BaseModel):
@@ -112,14 +136,35 @@ class Seat(pydantic.BaseModel):
 
 class SeatList(pydantic.BaseModel):
     data: list[Seat]
+    after: str | None = None
+
+
+class Problem(pydantic.BaseModel):
+    message: str
+
+
+ERRORS: dict[int | str, object] = {404: Problem, "5XX": Problem}
 
 
 class Seats:
     def __init__(self, transport: SyncTransport) -> None:
         self._transport = transport
 
-    def page(self) -> SeatList:
-        return self._transport.request("GET", "/x", cast_to=SeatList)
+    def page(self, after: str | None = None) -> SeatList:
+        return self._transport.request(
+            "GET",
+            "/x",
+            query={"after": after},
+            cast_to=SeatList,
+            error_types=ERRORS,
+            extra_headers={"X-A": "1"},
+            extra_query={"b": 2},
+            timeout=3.0,
+            max_retries=0,
+        )
+
+    def pages(self) -> SyncPager[Seat, SeatList]:
+        return SyncPager(self.page, lambda r: r.data, lambda r: r.after)
 
     def all(self, limit: int | None = None) -> list[Seat]:
         return self._transport.request(
@@ -132,6 +177,38 @@ class Seats:
         )
 
 
+class SeatsWithRawResponse:
+    def __init__(self, seats: Seats) -> None:
+        self.page = with_raw_response(seats.page)
+
+
+def use(transport: SyncTransport) -> int:
+    seats = Seats(transport)
+    ids = [seat.seat_id for seat in seats.pages()]
+    raw: RawResponse[SeatList] = SeatsWithRawResponse(seats).page(after="c")
+    first = seats.pages().first_page()
+    following = first.get_next_page()
+    return len(ids) + raw.status_code + len(raw.parse().data) + (following is None)
+
+
+def make_transport() -> SyncTransport:
+    auth = combine_auth(
+        BasicAuth("u", "p"),
+        HeaderAuth("Authorization", "Basic x"),
+        OAuth2ClientCredentials("/token", "id", "secret", scopes=["a"]),
+        None,
+    )
+    return SyncTransport(
+        base_url="https://h",
+        timeout=60.0,
+        headers={"Sequence-Version": Version.V1, "X-None": None},
+        auth=auth,
+        max_retries=3,
+        retry_policy=RetryPolicy(max_retries=3),
+        user_agent="pkg/1",
+    )
+
+
 class AsyncSeats:
     def __init__(self, transport: AsyncTransport) -> None:
         self._transport = transport
@@ -140,6 +217,24 @@ class AsyncSeats:
         return await self._transport.request(
             "POST", "/seats", json_body=seat, cast_to=Seat
         )
+
+    async def page(self, after: str | None = None) -> SeatList:
+        return await self._transport.request(
+            "GET", "/x", query={"after": after}, cast_to=SeatList
+        )
+
+
+async def ause(seats: AsyncSeats, seat: Seat) -> list[int]:
+    raw: RawResponse[Seat] = await async_with_raw_response(seats.get)(seat)
+    pager: AsyncPager[Seat, SeatList] = AsyncPager(
+        seats.page, lambda r: r.data, lambda r: r.after
+    )
+    first = await pager.first_page()
+    nxt = await first.get_next_page()
+    ids = [item.seat_id async for item in pager]
+    async for page in pager.pages():
+        ids.extend(s.seat_id for s in page)
+    return ids + [raw.parse().seat_id, len(nxt.items) if nxt else 0]
 
 
 def create_app(impl: object) -> FastAPI:
@@ -159,7 +254,8 @@ WRONG_TYPES = """
 from __future__ import annotations
 
 from ._runtime.client import SyncTransport
-from .api import Seat
+from ._runtime.raw import with_raw_response
+from .api import Seat, Seats
 
 
 def wrong(transport: SyncTransport) -> int:
@@ -168,6 +264,20 @@ def wrong(transport: SyncTransport) -> int:
 
 def wrong_none(transport: SyncTransport) -> Seat:
     return transport.request("GET", "/x", cast_to=None)
+
+
+def wrong_item(seats: Seats) -> str:
+    for seat in seats.pages():
+        return seat
+    return ""
+
+
+def wrong_raw(seats: Seats) -> Seat:
+    return with_raw_response(seats.page)(after="x").parse()
+
+
+def wrong_argument(seats: Seats) -> None:
+    with_raw_response(seats.page)(after=1)
 """
 
 
@@ -193,7 +303,11 @@ def test_generated_usage_type_checks(generated_pkg: Path, tmp_path: Path) -> Non
     (generated_pkg / "wrong.py").write_text(WRONG_TYPES)
     result = run(*args, cwd=generated_pkg.parent)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stdout.count("Incompatible return value type") == 2, result.stdout
+    assert result.stdout.count("Incompatible return value type") == 4, result.stdout
+    assert (
+        'Argument "after" has incompatible type "int"' in result.stdout
+    ), result.stdout
+    assert result.stdout.count("error:") == 5, result.stdout
 
 
 CLIENT_ONLY_SCRIPT = """

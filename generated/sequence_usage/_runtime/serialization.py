@@ -12,12 +12,13 @@ which ``pydantic_core.to_jsonable_python`` alone would not apply.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pydantic
 import pydantic_core
 
-__all__ = ["to_jsonable"]
+__all__ = ["to_jsonable", "type_adapter"]
 
 
 def to_jsonable(value: object) -> Any:
@@ -37,3 +38,17 @@ def to_jsonable(value: object) -> Any:
 def _jsonable_key(key: object) -> str:
     encoded = pydantic_core.to_jsonable_python(key, by_alias=True)
     return encoded if isinstance(encoded, str) else str(encoded)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(tp)
+
+
+def type_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
+    """A ``TypeAdapter`` for ``tp``, cached: building one costs far more than using it."""
+    try:
+        hash(tp)
+    except TypeError:
+        return pydantic.TypeAdapter(tp)
+    return _cached_adapter(tp)

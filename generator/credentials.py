@@ -15,22 +15,26 @@ from generator.errors import Diagnostic
 from generator.escape import literal
 from generator.ir import ClientArgument, Credential, Parameter
 from generator.load import Spec
-from generator.naming import ClassName, Code, Identifier, Namespace, snake
+from generator.naming import (
+    TEMPLATE_NAMES,
+    ClassName,
+    Code,
+    Identifier,
+    Namespace,
+    snake,
+)
 
 #: Constructor arguments every generated client has.
-CLIENT_RESERVED = frozenset(
-    {
-        "self",
-        "environment",
-        "base_url",
-        "timeout",
-        "headers",
-        "http_client",
-        "max_retries",
-        "os",
-        "httpx",
-    }
-)
+CLIENT_RESERVED = TEMPLATE_NAMES | {
+    "self",
+    "environment",
+    "server_variables",
+    "base_url",
+    "timeout",
+    "headers",
+    "http_client",
+    "max_retries",
+}
 AUTHORIZATION = "authorization"
 
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from generator.errors import Diagnostic, DiagnosticError
 from generator.ir import Api
 
 #: The module docstring of the generated models file.
@@ -28,6 +29,33 @@ def render_models(api: Api, template_dir: Path) -> str:
     """The source of `models.py` (unformatted; black runs later)."""
     if not api.model_schemas:
         return _DOCSTRING
+    try:
+        source = _generate(api, template_dir)
+    # DCG raises many exception types: report any of them as a diagnostic, never crash.
+    except Exception as error:  # noqa: BLE001
+        first_line = (str(error).splitlines() or [""])[0][:200]
+        raise DiagnosticError(
+            [
+                Diagnostic(
+                    "error",
+                    "OAG060",
+                    "datamodel-code-generator cannot render the models: "
+                    f"{type(error).__name__}: {first_line}",
+                    None,
+                    "simplify the schema it names, or report it with the spec attached",
+                )
+            ]
+        ) from None
+    if not isinstance(source, str):
+        raise ModelRenderError(
+            "datamodel-code-generator returned several modules; expected one"
+        )
+    source = _sorted_imports(_without_leading_comments(source))
+    _check_classes(source, set(api.model_schemas), api.model_fields_used)
+    return _DOCSTRING + source
+
+
+def _generate(api: Api, template_dir: Path) -> object:
     # Heavy imports: paid only when there are models to render.
     from datamodel_code_generator import generate
     from datamodel_code_generator.enums import (
@@ -45,7 +73,7 @@ def render_models(api: Api, template_dir: Path) -> str:
     }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        source = generate(
+        return generate(
             document,
             input_file_type=InputFileType.OpenAPI,
             output_model_type=DataModelType.PydanticV2BaseModel,
@@ -53,6 +81,7 @@ def render_models(api: Api, template_dir: Path) -> str:
             custom_template_dir=template_dir,
             openapi_scopes=[OpenAPIScope.Schemas],
             snake_case_field=True,
+            aliases=dict(api.field_aliases) or None,
             allow_population_by_field_name=True,
             use_schema_description=True,
             use_field_description=True,
@@ -68,13 +97,6 @@ def render_models(api: Api, template_dir: Path) -> str:
             allow_remote_refs=False,
             formatters=[],
         )
-    if not isinstance(source, str):
-        raise ModelRenderError(
-            "datamodel-code-generator returned several modules; expected one"
-        )
-    source = _sorted_imports(_without_leading_comments(source))
-    _check_classes(source, set(api.model_schemas), api.model_fields_used)
-    return _DOCSTRING + source
 
 
 def _without_leading_comments(source: str) -> str:

@@ -54,12 +54,14 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         "OAG032": "declared path parameter not in the path template",
         "OAG033": "path parameter not `required: true`",
         "OAG034": "malformed path template (unbalanced or empty braces)",
+        "OAG035": "response key that is not a status code, a range like 4XX, or default",
         # generation
         "OAG040": "the configured default server is not one of the spec's servers",
         "OAG041": "[tool.oagen.env] names an argument the client does not have",
         "OAG050": "operation skipped: it uses something oagen cannot generate yet (warning)",
         "OAG051": "security scheme the generated client cannot apply (warning)",
         "OAG052": "x-oagen-pagination does not fit the operation (warning)",
+        "OAG060": "datamodel-code-generator could not render the models",
         # configuration
         "OAG101": "invalid [tool.oagen] configuration or missing spec setting",
     }

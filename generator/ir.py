@@ -11,7 +11,7 @@ URLs, wire names) stays a plain `str` and must go through the `literal`,
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from generator.naming import ClassName, Code, Identifier
@@ -230,8 +230,17 @@ class Resource:
     doc: str
     attribute: Identifier
     class_name: ClassName
+    async_class_name: ClassName
+    raw_class_name: ClassName
+    async_raw_class_name: ClassName
     interface_name: ClassName
     operations: tuple[Operation, ...]
+
+    def class_for(self, flavour: ClientFlavour) -> ClassName:
+        return self.async_class_name if flavour.is_async else self.class_name
+
+    def raw_class_for(self, flavour: ClientFlavour) -> ClassName:
+        return self.async_raw_class_name if flavour.is_async else self.raw_class_name
 
 
 @dataclass(frozen=True)
@@ -239,7 +248,7 @@ class ClientFlavour:
     """Sync or async: the words that differ between the two generated clients."""
 
     client_class: ClassName
-    resource_prefix: Code
+    is_async: bool
     transport_class: ClassName
     http_client_class: Code
     def_keyword: Code
@@ -253,7 +262,7 @@ class ClientFlavour:
 
 SYNC = ClientFlavour(
     client_class=ClassName("Client"),
-    resource_prefix=Code(""),
+    is_async=False,
     transport_class=ClassName("SyncTransport"),
     http_client_class=Code("httpx.Client"),
     def_keyword=Code("def"),
@@ -266,7 +275,7 @@ SYNC = ClientFlavour(
 )
 ASYNC = ClientFlavour(
     client_class=ClassName("AsyncClient"),
-    resource_prefix=Code("Async"),
+    is_async=True,
     transport_class=ClassName("AsyncTransport"),
     http_client_class=Code("httpx.AsyncClient"),
     def_keyword=Code("async def"),
@@ -302,6 +311,8 @@ class Api:
     #: The schemas handed to datamodel-code-generator, keyed by class name.
     model_schemas: Mapping[str, Any]
     openapi_version: str
+    #: `Class.wireName` -> field name, so the naming layer names every model field.
+    field_aliases: Mapping[str, str] = field(default_factory=dict)
     credentials: tuple[Credential, ...] = ()
     default_headers: tuple[DefaultHeader, ...] = ()
     user_agent: str = "oagen"
@@ -336,7 +347,7 @@ class Api:
         """`__all__` of the client module, sorted as isort and ruff expect."""
         names = {"Client", "AsyncClient", "Environment"}
         for resource in self.resources:
-            names.update((resource.class_name, f"Async{resource.class_name}"))
+            names.update((resource.class_name, resource.async_class_name))
         return tuple(Code(name) for name in sorted(names))
 
     @property
@@ -358,7 +369,7 @@ class Api:
     @property
     def fastapi_imports(self) -> tuple[Code, ...]:
         """What the server app imports from fastapi: only the markers its routes use."""
-        names = {"APIRouter", "FastAPI", "Response"}
+        names = {"APIRouter", "FastAPI", "Response"} if self.resources else {"FastAPI"}
         for operation in self.operations:
             names.update(parameter.fastapi_marker for parameter in operation.parameters)
             if operation.body:

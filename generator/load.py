@@ -354,6 +354,32 @@ _SYNTAX_HINT = (
 )
 
 
+#: An escaped UTF-16 surrogate (`\ud800`), the only way a string can hold one.
+_SURROGATE_ESCAPE = re.compile(r"\\[uU]0{0,4}[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _reject_lone_surrogates(data: Any, display: str) -> None:
+    """A lone surrogate is not text: refuse it here rather than crash when writing code."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise _fail(
+                    "OAG002",
+                    f"a string holds a lone UTF-16 surrogate escape: {value[:40]!r}",
+                    Location(display, None, None, ""),
+                    "escape a non-BMP character as a surrogate pair, or write it as UTF-8",
+                ) from None
+
+
 def _parse(text: str, suffix: str, display: str) -> tuple[Any, bool]:
     """Parse JSON or YAML; returns (data, has duplicate keys)."""
     json_error: json.JSONDecodeError | None = None
@@ -558,6 +584,8 @@ def _read_file(path: Path, display: str) -> SpecFile:
         raise too_big
     text = _decode(raw, display)
     data, has_duplicates = _parse(text, path.suffix, display)
+    if _SURROGATE_ESCAPE.search(text):
+        _reject_lone_surrogates(data, display)
     bomb = _fail(
         "OAG006",
         "YAML aliases (*name) expand this document to a size that is too large to process",

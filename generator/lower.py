@@ -40,6 +40,7 @@ from generator.model_registry import ModelRegistry, is_model_schema
 from generator.naming import (
     CLASS_RESERVED,
     RESERVED,
+    TEMPLATE_NAMES,
     ClassName,
     Code,
     Identifier,
@@ -50,6 +51,8 @@ from generator.naming import (
 )
 from generator.pagination import EXTENSION, PagingError, find_shape
 
+#: A response key oagen understands: a status, a range such as 4XX, or default.
+_STATUS_KEY = re.compile(r"[1-5][0-9]{2}|[1-5]XX|default", flags=re.ASCII)
 _NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b(?!\.)")
 _STDLIB_MODULES = ("datetime", "decimal", "typing", "uuid")
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -79,33 +82,39 @@ _STRING_FORMATS = {
 }
 #: Names the generated methods and route builders use for themselves; builtins that
 #: annotations name, which a method of the same name would shadow inside its class.
-_METHOD_RESERVED = RESERVED | {
-    "extra_headers",
-    "extra_query",
-    "timeout",
-    "max_retries",
-    "with_raw_response",
-    "fetch",
-    "cursor",
-    "page",
-    "implementation",
-    "router",
-    "app",
-    "typing",
-    "datetime",
-    "uuid",
-    "httpx",
-    "list",
-    "dict",
-    "str",
-    "int",
-    "float",
-    "bool",
-    "bytes",
-    "type",
-}
+_METHOD_RESERVED = (
+    RESERVED
+    | TEMPLATE_NAMES
+    | {
+        "extra_headers",
+        "extra_query",
+        "timeout",
+        "max_retries",
+        "with_raw_response",
+        "fetch",
+        "cursor",
+        "page",
+        "implementation",
+        "router",
+        "app",
+        "typing",
+        "datetime",
+        "uuid",
+        "httpx",
+        "list",
+        "dict",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "type",
+    }
+)
 #: Client attributes that a resource must not shadow.
-_CLIENT_RESERVED = RESERVED | {"close", "aclose", "base_url", "environment"}
+_CLIENT_RESERVED = (
+    RESERVED | TEMPLATE_NAMES | {"close", "aclose", "base_url", "environment"}
+)
 
 
 @dataclass(frozen=True)
@@ -160,6 +169,7 @@ class _Lowering:
             resources=resources,
             **self.imports(resources),
             model_schemas=dict(self.registry.schemas),
+            field_aliases=self.registry.field_aliases(),
             openapi_version=str(data.get("openapi")),
             credentials=plan.credentials,
             default_headers=default_headers,
@@ -429,7 +439,8 @@ class _Lowering:
             properties = resolved.get("properties") or {}
             attribute = snake(wire)
             if owner is not None:
-                self.fields_used.add((owner, Identifier(attribute)))
+                attribute = self.registry.field_names(owner).get(wire, attribute)
+                self.fields_used.add((owner, attribute))
             expression = f"{expression}.{attribute}"
             schema, file = properties[wire], target_file
             owner = self.registry.class_of(schema, file)
@@ -571,14 +582,18 @@ class _Lowering:
         self, responses: Mapping[str, Any], file: SpecFile, class_stem: ClassName
     ) -> tuple[int, Code, tuple[Any, SpecFile] | None]:
         """Status, annotation and (schema, its file) of the first 2xx response."""
-        successes = sorted(str(code) for code in responses if str(code).startswith("2"))
+        successes = sorted(
+            str(code)
+            for code in responses
+            if _STATUS_KEY.fullmatch(str(code)) and str(code).startswith("2")
+        )
         if not successes:
             return 200, Code("None"), None
         status = successes[0]
         response = responses[status]
         if isinstance(response, Mapping) and "$ref" in response:
             file, _, response = self.spec.resolve(str(response["$ref"]), file)
-        status_code = 200 if not status.isdigit() else int(status)
+        status_code = _status_code(status) or 200
         content = response.get("content") or {}
         if not content or status_code == 204:
             return status_code, Code("None"), None
@@ -600,7 +615,7 @@ class _Lowering:
         found = []
         for status, response in responses.items():
             key = str(status)
-            if key.startswith(("1", "2", "3")):
+            if key.startswith(("1", "2", "3")) or not _STATUS_KEY.fullmatch(key):
                 continue
             response_file = file
             if isinstance(response, Mapping) and "$ref" in response:
@@ -613,7 +628,7 @@ class _Lowering:
             annotation = self.annotate(
                 media["schema"], response_file, [f"{class_stem}Error{key}"]
             )
-            found.append(ErrorType(int(key) if key.isdigit() else key, annotation))
+            found.append(ErrorType(_status_code(key) or key, annotation))
         return tuple(found)
 
     def responses(
@@ -621,12 +636,15 @@ class _Lowering:
     ) -> tuple[Response, ...]:
         found = []
         for status, response in responses.items():
-            if not str(status).isdigit():
+            if _status_code(str(status)) is None:
                 continue
             if isinstance(response, Mapping) and "$ref" in response:
                 _, _, response = self.spec.resolve(str(response["$ref"]), file)
             found.append(
-                Response(int(status), str((response or {}).get("description") or ""))
+                Response(
+                    _status_code(str(status)) or 0,
+                    str((response or {}).get("description") or ""),
+                )
             )
         return tuple(sorted(found, key=lambda r: r.status))
 
@@ -718,8 +736,9 @@ class _Lowering:
         attributes = Namespace(_CLIENT_RESERVED)
         result = []
         for tag, operations in grouped.items():
-            class_name = self.class_names.class_name(pascal(tag, fallback="Default"))
-            self.class_names.class_name(ClassName(f"Async{class_name}"))
+            claim = self.class_names.class_name
+            class_name = claim(pascal(tag, fallback="Default"))
+            async_class_name = claim(ClassName(f"Async{class_name}"))
             description = descriptions.get(tag)
             result.append(
                 Resource(
@@ -729,9 +748,12 @@ class _Lowering:
                     + (f"\n\n{description}" if description else ""),
                     attribute=attributes.identifier(snake(tag, fallback="default")),
                     class_name=class_name,
-                    interface_name=self.class_names.class_name(
-                        ClassName(f"{class_name}Api")
+                    async_class_name=async_class_name,
+                    raw_class_name=claim(ClassName(f"{class_name}WithRawResponse")),
+                    async_raw_class_name=claim(
+                        ClassName(f"{async_class_name}WithRawResponse")
                     ),
+                    interface_name=claim(ClassName(f"{class_name}Api")),
                     operations=tuple(operations),
                 )
             )
@@ -843,8 +865,10 @@ def _client_doc(
         ),
         (
             "max_retries",
-            "How often a failed request is retried (connection errors, timeouts, 408, 409, "
-            "429 and 5xx) with exponential backoff; calls can override it.",
+            (
+                "How often a failed request is retried (connection errors, timeouts, 408, "
+                "409, 429 and 5xx) with exponential backoff; calls can override it."
+            ),
         ),
         ("headers", "Headers sent with every request."),
         (
@@ -862,6 +886,11 @@ def _client_doc(
         "Connect to `environment`, or to `base_url` when it is given.\n\nArgs:\n"
         + "\n".join(lines)
     )
+
+
+def _status_code(key: str) -> int | None:
+    """`"404"` -> 404; ranges, `default` and anything not plain ASCII digits -> None."""
+    return int(key) if re.fullmatch(r"[1-5][0-9]{2}", key, flags=re.ASCII) else None
 
 
 def _without_verb(name: str) -> str:

@@ -15,8 +15,37 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.load import Spec, SpecFile
-from generator.naming import ClassName, Namespace, constant, pascal
+from generator.naming import (
+    PYDANTIC_RESERVED,
+    RESERVED,
+    ClassName,
+    Identifier,
+    Namespace,
+    constant,
+    pascal,
+    snake,
+)
 
+#: Field names a pydantic model must not use (its own attributes) or that shadow keywords.
+FIELD_RESERVED = RESERVED | PYDANTIC_RESERVED
+#: The schema keywords passed on to datamodel-code-generator; anything else (vendor
+#: extensions such as `x-python-type` or `customTypePath`, which it would turn into
+#: imports) is dropped.
+SCHEMA_KEYWORDS = frozenset(
+    {
+        "$ref", "type", "format", "title", "description", "default", "example", "examples",
+        "enum", "const", "nullable", "readOnly", "writeOnly", "deprecated",
+        "properties", "required", "additionalProperties", "patternProperties",
+        "propertyNames", "minProperties", "maxProperties", "items", "prefixItems",
+        "contains", "minItems", "maxItems", "uniqueItems", "allOf", "oneOf", "anyOf", "not",
+        "discriminator", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+        "multipleOf", "minLength", "maxLength", "pattern", "$defs", "definitions",
+        "dependentSchemas", "dependentRequired", "if", "then", "else",
+        "contentMediaType", "contentEncoding",
+    }
+)  # fmt: skip
+#: Formats whose pydantic types need an extra package at run time; kept as plain `str`.
+_DEPENDENT_FORMATS = frozenset({"email", "idn-email"})
 #: Keywords whose value is one schema.
 _SCHEMA_KEYWORDS = (
     "items",
@@ -122,21 +151,56 @@ class ModelRegistry:
             siblings = {
                 k: self.rewrite_keyword(k, v, file)
                 for k, v in schema.items()
-                if k != "$ref"
+                if k != "$ref" and k in SCHEMA_KEYWORDS
             }
             return {
                 "$ref": f"#/components/schemas/{self.named(target_file, pointer, target)}",
                 **siblings,
             }
         rewritten = {
-            key: self.rewrite_keyword(key, value, file) for key, value in schema.items()
+            key: self.rewrite_keyword(key, value, file)
+            for key, value in schema.items()
+            if key
+            in SCHEMA_KEYWORDS  # extensions such as x-python-type never reach DCG
         }
+        if rewritten.get("format") in _DEPENDENT_FORMATS:
+            del rewritten["format"]  # EmailStr would make the package need email-validator
         if _needs_member_names(rewritten):
             members = Namespace()
             rewritten["x-enum-varnames"] = [
                 members.identifier(constant(str(v))) for v in rewritten["enum"]
             ]
         return rewritten
+
+    def field_aliases(self) -> dict[str, str]:
+        """Python names for model fields, from the naming layer rather than from DCG.
+
+        Keys are `Class.wireName` for registered classes; a non-ASCII property of an
+        inline object (whose class DCG names) gets an unscoped key.
+        """
+        aliases: dict[str, str] = {}
+        for class_name, schema in self.schemas.items():
+            aliases.update(
+                (f"{class_name}.{wire}", name)
+                for wire, name in self.field_names(class_name).items()
+                if name != wire  # a field named as on the wire needs no alias
+            )
+            for wire in _nested_property_names(schema):
+                if not wire.isascii():
+                    aliases.setdefault(wire, snake(wire, reserved=FIELD_RESERVED))
+        return aliases
+
+    def field_names(self, class_name: str) -> dict[str, Identifier]:
+        """Wire name -> field name for a registered class's own properties."""
+        schema = self.schemas.get(class_name)
+        properties = schema.get("properties") if isinstance(schema, Mapping) else None
+        if not isinstance(properties, Mapping):
+            return {}
+        names = Namespace(FIELD_RESERVED)
+        return {
+            str(wire): names.identifier(snake(str(wire), reserved=FIELD_RESERVED))
+            for wire in properties
+        }
 
     def rewrite_keyword(self, key: str, value: Any, file: SpecFile) -> Any:
         if key in _SCHEMA_KEYWORDS and isinstance(value, Mapping):
@@ -164,6 +228,26 @@ class ModelRegistry:
             ref = f"#/components/schemas/{ref}"
         target_file, pointer, target = self._spec.resolve(ref, file)
         return f"#/components/schemas/{self.named(target_file, pointer, target)}"
+
+
+def _nested_property_names(schema: Any) -> list[str]:
+    """Property names of the inline objects inside a schema (not its own)."""
+    found: list[str] = []
+    if not isinstance(schema, Mapping):
+        return found
+    for key, value in schema.items():
+        children: list[Any] = []
+        if key in _SCHEMA_KEYWORDS and isinstance(value, Mapping):
+            children = [value]
+        elif key in _SCHEMA_LIST_KEYWORDS and isinstance(value, list):
+            children = value
+        elif key in _SCHEMA_MAP_KEYWORDS and isinstance(value, Mapping):
+            children = list(value.values())
+        for child in children:
+            if isinstance(child, Mapping):
+                found.extend(str(name) for name in (child.get("properties") or {}))
+                found.extend(_nested_property_names(child))
+    return found
 
 
 def _needs_member_names(schema: Mapping[str, Any]) -> bool:

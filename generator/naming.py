@@ -50,24 +50,35 @@ PYDANTIC_RESERVED = frozenset(
     "validate",
     "fields",
 }
+#: Module-level names the templates bind themselves (imports, functions, constants,
+#: classes) and local names their functions use.  No spec name may take one of them.
+TEMPLATE_NAMES = frozenset(
+    {
+        # client.py
+        "enum", "os", "httpx", "typing", "datetime", "uuid", "decimal", "Mapping",
+        "TracebackType", "Self", "BasicAuth", "BearerAuth", "HeaderAuth", "QueryAuth",
+        "CookieAuth", "OAuth2ClientCredentials", "combine_auth", "DEFAULT_TIMEOUT",
+        "NOT_GIVEN", "NotGiven", "AsyncTransport", "SyncTransport", "AsyncPager",
+        "SyncPager", "async_with_raw_response", "with_raw_response", "render_server_url",
+        "USER_AGENT", "Environment", "Client", "AsyncClient", "template", "defaults",
+        "choices",
+        # server/app.py and server/interfaces.py
+        "Annotated", "APIRouter", "Body", "Cookie", "FastAPI", "Header", "Path", "Query",
+        "Response", "call_operation", "install_error_handlers", "create_app", "Awaitable",
+        "Protocol", "app", "implementation", "router",
+    }
+)  # fmt: skip
+#: What datamodel-code-generator's models module may import.
+_MODEL_IMPORTS = frozenset(
+    {
+        "BaseModel", "ConfigDict", "Field", "RootModel", "Enum", "StrEnum", "IntEnum",
+        "Any", "Literal", "Optional", "Union", "AnyUrl", "AwareDatetime", "NaiveDatetime",
+        "EmailStr", "UUID", "Decimal", "SecretStr", "Base64Str", "IPvAnyAddress",
+        "Json", "PastDate", "FutureDate", "HttpUrl",
+    }
+)  # fmt: skip
 #: Class names that would shadow what generated modules import or use.
-CLASS_RESERVED = frozenset(dir(builtins)) | {
-    "Annotated",
-    "Any",
-    "BaseModel",
-    "ConfigDict",
-    "Field",
-    "RootModel",
-    "Enum",
-    "StrEnum",
-    "IntEnum",
-    "Protocol",
-    "Awaitable",
-    "Mapping",
-    "Client",
-    "AsyncClient",
-    "Environment",
-}
+CLASS_RESERVED = frozenset(dir(builtins)) | TEMPLATE_NAMES | _MODEL_IMPORTS
 
 
 class Code(str):

@@ -442,6 +442,9 @@ def _path_params(
     return found
 
 
+_STATUS_KEY = re.compile(r"[1-5][0-9]{2}|[1-5]XX|default", flags=re.ASCII)
+
+
 def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
     root = spec.root
     paths = root.data.get("paths")
@@ -517,6 +520,17 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                 join_pointer(op_pointer, "parameters"),
             )
             check_required(own)
+            responses = operation.get("responses")
+            for key in responses if isinstance(responses, dict) else ():
+                if not _STATUS_KEY.fullmatch(str(key)):
+                    error(
+                        "OAG035",
+                        f"response key {str(key)!r} is not an HTTP status code",
+                        file,
+                        join_pointer(op_pointer, "responses", str(key)),
+                        "use a three-digit status such as '404', a range such as '4XX', "
+                        "or 'default' (ASCII digits only)",
+                    )
             for name, (pfile, pointer, _) in own.items():
                 if name not in names:
                     error(

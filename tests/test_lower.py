@@ -462,3 +462,30 @@ def test_operation_docs_read_like_a_person_wrote_them(
     doc = only_operation(api).doc
     assert doc.startswith(expected_start)
     assert doc.endswith("Args:\n    limit: How many.")
+
+
+def test_vendor_extensions_never_reach_the_model_generator(tmp_path: Path) -> None:
+    api, _ = lowered(
+        tmp_path,
+        {
+            "paths": {},
+            "components": {
+                "schemas": {
+                    "Owner": {
+                        "type": "object",
+                        "x-python-import": "os",
+                        "customBasePath": "os.system",
+                        "properties": {
+                            "x-rate": {"type": "integer"},  # a property may be named x-...
+                            "email": {"type": "string", "format": "email", "x-python-type": "this.s"},
+                            "model_config": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        },
+    )
+    owner = api.model_schemas["Owner"]
+    assert set(owner) == {"type", "properties"}
+    assert owner["properties"]["email"] == {"type": "string"}  # no EmailStr, no x-python-type
+    assert api.field_aliases == {"Owner.x-rate": "x_rate", "Owner.model_config": "model_config_"}

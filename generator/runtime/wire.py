@@ -179,7 +179,9 @@ def decode_response(
         return response.text
     try:
         if isinstance(cast_to, type) and issubclass(cast_to, pydantic.BaseModel):
-            return cast_to.model_validate_json(response.content)  # skips the adapter lookup
+            return cast_to.model_validate_json(
+                response.content
+            )  # skips the adapter lookup
         return type_adapter(cast_to).validate_json(response.content)
     except pydantic.ValidationError as exc:
         raise APIResponseValidationError(response=response, error=exc) from exc

@@ -434,7 +434,10 @@ def bench_decode(rep: Report, args) -> None:
     base = median(times.get("pydantic", []))
     labels = {
         "pydantic": ("raw pydantic `Model.model_validate_json(bytes)`", "yes"),
-        "oagen": ("oagen client path `decode_response(httpx.Response(...), Model)`", "yes"),
+        "oagen": (
+            "oagen client path `decode_response(httpx.Response(...), Model)`",
+            "yes",
+        ),
         "oagen parse only": (
             "oagen `decode_response(response, Model)`, response already built by httpx",
             "yes",

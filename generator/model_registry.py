@@ -164,7 +164,9 @@ class ModelRegistry:
             in SCHEMA_KEYWORDS  # extensions such as x-python-type never reach DCG
         }
         if rewritten.get("format") in _DEPENDENT_FORMATS:
-            del rewritten["format"]  # EmailStr would make the package need email-validator
+            del rewritten[
+                "format"
+            ]  # EmailStr would make the package need email-validator
         if _needs_member_names(rewritten):
             members = Namespace()
             rewritten["x-enum-varnames"] = [

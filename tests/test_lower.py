@@ -476,8 +476,14 @@ def test_vendor_extensions_never_reach_the_model_generator(tmp_path: Path) -> No
                         "x-python-import": "os",
                         "customBasePath": "os.system",
                         "properties": {
-                            "x-rate": {"type": "integer"},  # a property may be named x-...
-                            "email": {"type": "string", "format": "email", "x-python-type": "this.s"},
+                            "x-rate": {
+                                "type": "integer"
+                            },  # a property may be named x-...
+                            "email": {
+                                "type": "string",
+                                "format": "email",
+                                "x-python-type": "this.s",
+                            },
                             "model_config": {"type": "string"},
                         },
                     }
@@ -487,5 +493,10 @@ def test_vendor_extensions_never_reach_the_model_generator(tmp_path: Path) -> No
     )
     owner = api.model_schemas["Owner"]
     assert set(owner) == {"type", "properties"}
-    assert owner["properties"]["email"] == {"type": "string"}  # no EmailStr, no x-python-type
-    assert api.field_aliases == {"Owner.x-rate": "x_rate", "Owner.model_config": "model_config_"}
+    assert owner["properties"]["email"] == {
+        "type": "string"
+    }  # no EmailStr, no x-python-type
+    assert api.field_aliases == {
+        "Owner.x-rate": "x_rate",
+        "Owner.model_config": "model_config_",
+    }

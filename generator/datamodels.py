@@ -8,12 +8,15 @@ file and no URL.  Our templates in `templates/models/` replace its own.
 from __future__ import annotations
 
 import ast
+import json
 import sys
 import warnings
 from collections.abc import Mapping
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from generator import cache
 from generator.errors import Diagnostic, DiagnosticError
 from generator.ir import Api
 
@@ -29,6 +32,39 @@ def render_models(api: Api, template_dir: Path) -> str:
     """The source of `models.py` (unformatted; black runs later)."""
     if not api.model_schemas:
         return _DOCSTRING
+    key = _cache_key(api, template_dir)
+    cached = cache.read("models", key)
+    if cached is not None:
+        return cached
+    source = _render(api, template_dir)
+    cache.write("models", key, source)
+    return source
+
+
+def _cache_key(api: Api, template_dir: Path) -> str:
+    """Everything the models module depends on: schemas, names, templates, DCG's version."""
+    templates = sorted(p for p in template_dir.rglob("*") if p.is_file())
+    return cache.digest(
+        metadata.version("datamodel-code-generator"),
+        Path(__file__).read_bytes(),
+        json.dumps(
+            [
+                api.openapi_version,
+                api.model_schemas,
+                api.field_aliases,
+                api.model_fields_used,
+            ],
+            sort_keys=True,
+            default=str,
+        ),
+        *(
+            f"{p.relative_to(template_dir)}\0".encode() + p.read_bytes()
+            for p in templates
+        ),
+    )
+
+
+def _render(api: Api, template_dir: Path) -> str:
     try:
         source = _generate(api, template_dir)
     # DCG raises many exception types: report any of them as a diagnostic, never crash.

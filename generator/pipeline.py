@@ -20,7 +20,7 @@ from generator.ir import Provenance
 from generator.load import Spec, load_spec
 from generator.lower import LowerOptions, lower
 from generator.render import render_package
-from generator.validate import validate
+from generator.validation_cache import validate_cached
 
 #: Where the generated package keeps its copy of `generator/runtime/`.
 RUNTIME_PACKAGE = "_runtime"
@@ -49,7 +49,7 @@ def check_spec(
 ) -> tuple[Spec, tuple[Diagnostic, ...]]:
     """Load and validate; raise `DiagnosticError` when the spec cannot be generated from."""
     spec = load_spec(config.spec)
-    diagnostics = tuple(validate(spec))
+    diagnostics = tuple(validate_cached(spec))
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)
     return spec, diagnostics

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Every test run, and every oagen it starts, gets a cache of its own.
+os.environ["OAGEN_CACHE_DIR"] = tempfile.mkdtemp(prefix="oagen-test-cache-")
 
 REPO = Path(__file__).resolve().parents[1]
 GENERATED = REPO / "generated"

@@ -1,0 +1,84 @@
+"""Validate once per spec: the diagnostics of spec bytes seen before are remembered.
+
+openapi-spec-validator dominates the cost of validating (about half a second to
+import, most of a minute on GitHub's spec), and its verdict depends only on the
+spec's files, their display paths and the code that validates.  The key covers all
+of them, so a changed byte, another working directory or a new oagen or validator
+version misses.  See `generator.cache` for where the cache lives.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import generator
+from generator import cache
+from generator.errors import Diagnostic, Location
+from generator.load import Spec
+
+#: Modules whose code decides the diagnostics; their source is part of the key.
+_VALIDATING_MODULES = ("load.py", "validate.py", "errors.py")
+
+
+def cache_key(spec: Spec) -> str:
+    package = Path(generator.__file__).parent
+    return cache.digest(
+        generator.__version__,
+        metadata.version("openapi-spec-validator"),
+        *((package / name).read_bytes() for name in _VALIDATING_MODULES),
+        *(
+            f"{file.path}\0{file.display}\0{file.sha256}"
+            for file in sorted(spec.files.values(), key=lambda f: str(f.path))
+        ),
+    )
+
+
+def validate_cached(spec: Spec) -> list[Diagnostic]:
+    """`validate(spec)`, answered from the cache when the same spec was validated before."""
+    key = cache_key(spec)
+    remembered = cache.read("validated", key)
+    if remembered is not None:
+        try:
+            return [_diagnostic(entry) for entry in json.loads(remembered)]
+        except (ValueError, KeyError, TypeError, IndexError):
+            pass  # damaged: validate again
+    from generator.validate import (
+        validate,
+    )  # imports openapi-spec-validator: only on a miss
+
+    diagnostics = validate(spec)
+    cache.write("validated", key, json.dumps([_entry(d) for d in diagnostics]))
+    return diagnostics
+
+
+def _entry(diagnostic: Diagnostic) -> dict[str, Any]:
+    where = diagnostic.where
+    return {
+        "level": diagnostic.level,
+        "code": diagnostic.code,
+        "message": diagnostic.message,
+        "hint": diagnostic.hint,
+        "where": (
+            None
+            if where is None
+            else [where.file, where.line, where.col, where.pointer]
+        ),
+    }
+
+
+def _diagnostic(entry: dict[str, Any]) -> Diagnostic:
+    where = entry["where"]
+    location = (
+        None
+        if where is None
+        else Location(str(where[0]), where[1], where[2], str(where[3]))
+    )
+    level = entry["level"]
+    if level not in ("error", "warning"):
+        raise ValueError(level)
+    return Diagnostic(
+        level, str(entry["code"]), str(entry["message"]), location, entry["hint"]
+    )

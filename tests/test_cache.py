@@ -1,0 +1,110 @@
+"""The on-disk cache: an unchanged spec skips validation, DCG and black; any change misses."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_SPEC
+
+HEAVY = ("openapi_spec_validator", "datamodel_code_generator", "black")
+
+
+def run(
+    project: Path, cache: Path, *args: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`oagen check` in a fresh interpreter, reporting which heavy modules it imported."""
+    script = (
+        "import sys, runpy\n"
+        "sys.argv = ['oagen', *sys.argv[1:]]\n"
+        "try:\n"
+        "    runpy.run_module('generator', run_name='__main__')\n"
+        "finally:\n"
+        f"    print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OAGEN_CACHE_DIR": str(cache), **env},
+        check=False,
+    )
+
+
+def imported(done: subprocess.CompletedProcess[str]) -> list[str]:
+    return json.loads(done.stderr.strip().splitlines()[-1].replace("'", '"'))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "spec").mkdir()
+    shutil.copy(SEED_SPEC, tmp_path / "spec" / "api.yaml")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.oagen]\nspec = "spec/api.yaml"\npackage = "usage"\n'
+    )
+    return tmp_path
+
+
+def test_an_unchanged_spec_skips_the_heavy_work(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = run(project, cache, "generate")
+    assert first.returncode == 0, first.stderr
+    assert imported(first) == sorted(HEAVY)
+    second = run(project, cache, "check")
+    assert second.returncode == 0, second.stderr
+    assert imported(second) == []  # validated, modelled and formatted before
+    assert {p.name for p in cache.iterdir()} == {"validated", "models", "formatted"}
+
+
+def test_a_changed_spec_misses_and_is_reported(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert run(project, cache, "generate").returncode == 0
+    spec = project / "spec" / "api.yaml"
+    spec.write_text(
+        spec.read_text().replace(
+            "description: Seat type.", "description: Kind of seat."
+        )
+    )
+    done = run(project, cache, "check")
+    assert done.returncode == 1
+    assert "Kind of seat." in done.stdout
+    assert "openapi_spec_validator" in imported(done)
+    spec.write_text(spec.read_text().replace("openapi: 3.0.0", "openapi: [3.0.0"))
+    assert run(project, cache, "check").returncode == 2
+
+
+def test_damaged_entries_and_no_cache_give_the_same_answer(
+    project: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    assert run(project, cache, "generate").returncode == 0
+    for entry in (cache / "validated").iterdir():
+        entry.write_text("{not json")
+    done = run(project, cache, "check")
+    assert done.returncode == 0, done.stderr
+    assert "openapi_spec_validator" in imported(done)
+    uncached = run(project, tmp_path / "unused", "check", OAGEN_NO_CACHE="1")
+    assert uncached.returncode == 0
+    assert imported(uncached) == sorted(HEAVY)
+    assert not (tmp_path / "unused").exists()
+
+
+def test_cached_warnings_are_still_reported(tmp_path: Path) -> None:
+    (tmp_path / "spec.yaml").write_text(
+        "openapi: 3.0.3\ninfo: {title: T, version: '1'}\npaths:\n  /a:\n"
+        "    get:\n      operationId: a\n      responses:\n        '200': {description: ok}\n"
+        "    get: {operationId: b, responses: {'200': {description: ok}}}\n"
+    )
+    cache = tmp_path / "cache"
+    first = run(tmp_path, cache, "validate", "--spec", "spec.yaml")
+    second = run(tmp_path, cache, "validate", "--spec", "spec.yaml")
+    assert first.returncode == second.returncode == 0
+    assert "OAG004" in first.stderr
+    assert first.stderr.splitlines()[:-1] == second.stderr.splitlines()[:-1]

@@ -63,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_validate(config: Config, args: argparse.Namespace) -> int:
+    from generator.load import HTTP_METHODS
     from generator.pipeline import check_spec
 
     spec, diagnostics = check_spec(config, strict=args.strict)
@@ -73,7 +74,7 @@ def run_validate(config: Config, args: argparse.Namespace) -> int:
         for item in paths.values()
         if isinstance(item, dict)
         for key in item
-        if key in _METHODS
+        if key in HTTP_METHODS
     )
     _say(
         args,
@@ -117,9 +118,6 @@ def run_check(config: Config, args: argparse.Namespace) -> int:
     sys.stdout.write(drift.diff)
     print(f"{drift.summary(label)}\nrun `oagen generate` to update it", file=sys.stderr)
     return EXIT_DRIFT
-
-
-_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
 class _UsageError(Exception):

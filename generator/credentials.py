@@ -14,7 +14,7 @@ from typing import Any
 from generator.errors import Diagnostic
 from generator.escape import literal
 from generator.ir import ClientArgument, Credential, Parameter
-from generator.load import Spec
+from generator.load import Spec, join_pointer
 from generator.naming import (
     TEMPLATE_NAMES,
     ClassName,
@@ -152,7 +152,7 @@ def plan_credentials(
         for s in schemes.values()
     ]
     for key, scheme in schemes.items():
-        file, pointer = root, f"/components/securitySchemes/{key}"
+        file, pointer = root, join_pointer("/components/securitySchemes", key)
         if isinstance(scheme, Mapping) and "$ref" in scheme:
             file, pointer, scheme = spec.resolve(str(scheme["$ref"]), root)
         if not isinstance(scheme, Mapping):

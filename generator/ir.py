@@ -304,9 +304,9 @@ class Api:
     model_imports: tuple[ClassName, ...]
     #: Model classes the server modules import (no error or pagination types).
     server_model_imports: tuple[ClassName, ...]
-    #: Standard-library modules the annotations need (`datetime`, `uuid`...).
-    stdlib_imports: tuple[Identifier, ...]
-    #: The same plus what the client module itself needs, in import order.
+    #: Standard-library modules the server modules' annotations need (`datetime`...).
+    server_stdlib_imports: tuple[Identifier, ...]
+    #: Those the client module's annotations need, plus `enum`, in import order.
     client_stdlib_imports: tuple[Identifier, ...]
     #: The schemas handed to datamodel-code-generator, keyed by class name.
     model_schemas: Mapping[str, Any]

@@ -66,6 +66,18 @@ _SUPPORTED_VERSION = re.compile(r"3\.[01](?:\.|$)")
 _URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 _LOOKS_LIKE_JSON = re.compile(r"\s*\{")
 
+#: The operations a path item can hold, in the order the OpenAPI spec lists them.
+HTTP_METHODS: Final = (
+    "get",
+    "put",
+    "post",
+    "delete",
+    "options",
+    "head",
+    "patch",
+    "trace",
+)
+
 # ---------------------------------------------------------------------------
 # JSON pointers
 

@@ -35,7 +35,7 @@ from generator.ir import (
     Response,
     ServerVariable,
 )
-from generator.load import Spec, SpecFile
+from generator.load import HTTP_METHODS, Spec, SpecFile, join_pointer
 from generator.model_registry import ModelRegistry, is_model_schema
 from generator.naming import (
     CLASS_RESERVED,
@@ -55,7 +55,6 @@ from generator.pagination import EXTENSION, PagingError, find_shape
 _STATUS_KEY = re.compile(r"[1-5][0-9]{2}|[1-5]XX|default", flags=re.ASCII)
 _NAME = re.compile(r"\b[A-Za-z_][A-Za-z0-9_]*\b(?!\.)")
 _STDLIB_MODULES = ("datetime", "decimal", "typing", "uuid")
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _FASTAPI_MARKERS = {
     "path": "Path",
     "query": "Query",
@@ -280,7 +279,7 @@ class _Lowering:
         method_names: dict[str, Namespace] = {}
         root = self.spec.root
         for path, item in (root.data.get("paths") or {}).items():
-            item_file, item_pointer = root, f"/paths/{_escape(path)}"
+            item_file, item_pointer = root, join_pointer("/paths", path)
             if isinstance(item, Mapping) and "$ref" in item:
                 item_file, item_pointer, item = self.spec.resolve(
                     str(item["$ref"]), root
@@ -709,7 +708,7 @@ class _Lowering:
         return {
             "model_imports": client_models,
             "server_model_imports": server_models,
-            "stdlib_imports": server_modules,
+            "server_stdlib_imports": server_modules,
             "client_stdlib_imports": tuple(
                 sorted({*client_modules, Identifier("enum")})
             ),
@@ -947,7 +946,3 @@ def _server_url(template: str, variables: tuple[ServerVariable, ...]) -> str:
 
 def _text(value: Any) -> str | None:
     return str(value).strip() or None if value is not None else None
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")

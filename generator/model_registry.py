@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from generator.load import Spec, SpecFile
+from generator.load import Spec, SpecFile, join_pointer, pointer_tokens
 from generator.naming import (
     PYDANTIC_RESERVED,
     RESERVED,
@@ -95,14 +95,16 @@ class ModelRegistry:
         root = self._spec.root
         components = root.data.get("components") or {}
         for key, schema in (components.get("schemas") or {}).items():
-            self.named(root, f"/components/schemas/{_escape(key)}", schema)
+            self.named(root, join_pointer("/components/schemas", key), schema)
 
     def named(self, file: SpecFile, pointer: str, schema: Any) -> ClassName:
         """The class for the schema at `file#pointer`, registering it on first use."""
         target = (str(file.path), pointer)
         if target in self._by_target:
             return self._by_target[target]
-        name = self._namespace.class_name(pascal(_unescape(pointer.rsplit("/", 1)[-1])))
+        name = self._namespace.class_name(
+            pascal((pointer_tokens(pointer) or ["Model"])[-1])
+        )
         self._by_target[target] = name
         self.schemas[name] = None  # reserve the slot so order follows first use
         self.schemas[name] = self.rewrite(schema, file)
@@ -253,19 +255,10 @@ def _nested_property_names(schema: Any) -> list[str]:
 
 
 def _needs_member_names(schema: Mapping[str, Any]) -> bool:
-    """Enums get member names from the naming layer unless the spec names them itself."""
+    """Enums of strings and integers get member names from the naming layer."""
     values = schema.get("enum")
     return (
         isinstance(values, list)
         and bool(values)
-        and "x-enum-varnames" not in schema
         and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values)
     )
-
-
-def _escape(key: str) -> str:
-    return key.replace("~", "~0").replace("/", "~1")
-
-
-def _unescape(segment: str) -> str:
-    return segment.replace("~1", "/").replace("~0", "~")

@@ -27,20 +27,10 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from generator.errors import Diagnostic, DiagnosticError, Location
-from generator.load import Spec, SpecFile, join_pointer, pointer_step
+from generator.load import HTTP_METHODS, Spec, SpecFile, join_pointer, pointer_step
 
 __all__ = ["HTTP_METHODS", "validate"]
 
-HTTP_METHODS: Final = (
-    "get",
-    "put",
-    "post",
-    "delete",
-    "options",
-    "head",
-    "patch",
-    "trace",
-)
 _MAX_MESSAGE: Final = 200
 _TEMPLATE_PARAM = re.compile(r"\{([^{}]*)\}")
 _QUOTED = re.compile(r"'([^']*)'")

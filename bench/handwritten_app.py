@@ -1,8 +1,10 @@
 """The baseline for the stub benchmark: GET /seat-events written by hand in FastAPI.
 
-It declares every parameter the spec gives the operation (as the stub does), serves the same 25 events
-with the same cursor paging and returns the same JSON as
-examples/seat_events_server.py (run.py checks the bodies are equal before loading).
+It declares every parameter the spec gives the operation (as the stub does) and
+serves what the generated mock serves (`python -m sequence_usage.server --mock`):
+the spec's example event 25 times, pages of `limit` (default 10) with the same
+opaque cursors, and no `null` for fields the spec does not allow to be null.
+run.py checks that the two bodies are equal before loading.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import base64
 from typing import Annotated, Literal
 
-from fastapi import FastAPI, Header, HTTPException, Query
+from fastapi import FastAPI, Header, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -37,28 +39,35 @@ class Page(BaseModel):
     pagination: PaginationMeta
 
 
-EVENTS = [
-    SeatEvent(
-        id=f"0184421a-8202-70ea-a729-{index:012d}",
-        customer_event_id=f"event-{index}",
-        customer_alias="acme" if index % 2 else "globex",
-        seat_type="admin" if index % 3 == 0 else "member",
-        sequence_account_id="0184421e-a9cc-711b-af93-bf0511d4d833",
-        event_timestamp=f"2024-01-{index + 1:02d}T00:00:00Z",
-        total=index,
-    )
-    for index in range(25)
-]
+EXAMPLE = SeatEvent(
+    id="0184421a-8202-70ea-a729-30308a40bbf7",
+    customer_event_id="event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+    customer_alias="customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+    seat_type="admin",
+    sequence_account_id="0184421e-a9cc-711b-af93-bf0511d4d833",
+    event_timestamp="2022-10-01T00:00:00Z",
+    total=1,
+)
+EVENTS = [EXAMPLE] * 25
 
 
-def cursor(position: int) -> str:
-    return base64.urlsafe_b64encode(str(position).encode()).decode()
+def cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"mock-offset:{offset}".encode()).decode()
+
+
+def offset(text: str) -> int:
+    try:
+        decoded = base64.urlsafe_b64decode(text.encode()).decode()
+    except ValueError:
+        return 0
+    digits = decoded.removeprefix("mock-offset:")
+    return min(int(digits), len(EVENTS)) if digits.isdigit() else 0
 
 
 app = FastAPI()
 
 
-@app.get("/seat-events", response_model=Page)
+@app.get("/seat-events", response_model=Page, response_model_exclude_none=True)
 async def get_seat_events(
     authorization: Annotated[str, Header()],
     before: str | None = None,
@@ -80,24 +89,21 @@ async def get_seat_events(
         Literal["2024-07-30"] | None, Header(alias="Sequence-Version")
     ] = None,
 ) -> Page:
-    if not authorization.startswith("Basic "):
-        raise HTTPException(status_code=401, detail="Basic credentials required")
-    size = limit or 10
-    if not 1 <= size <= 100:
-        raise HTTPException(status_code=400, detail="limit must be between 1 and 100")
-    events = [
-        e
-        for e in EVENTS
-        if (customer_alias is None or e.customer_alias == customer_alias)
-        and (seat_type is None or e.seat_type == seat_type)
-    ]
-    start = int(base64.urlsafe_b64decode(after).decode()) if after else 0
-    following = start + size
+    size = max(1, limit if limit is not None else 10)
+    if after is not None:
+        start = offset(after)
+        end = start + size
+    elif before is not None:
+        end = offset(before)
+        start = max(0, end - size)
+    else:
+        start, end = 0, size
+    end = min(end, len(EVENTS))
     return Page(
-        items=events[start:following],
+        items=EVENTS[start:end],
         pagination=PaginationMeta(
-            after=cursor(following) if following < len(events) else None,
-            before=cursor(max(start - size, 0)) if start else None,
-            total_result_size=len(events),
+            after=cursor(end) if end < len(EVENTS) else None,
+            before=cursor(start) if start else None,
+            total_result_size=len(EVENTS),
         ),
     )

@@ -472,12 +472,12 @@ def bench_decode(rep: Report, args) -> None:
 
 
 def _load_both(args, generated: Path):
-    """Serve the stub (examples/seat_events_server.py on `generated`) and the hand-written app; load both."""
-    stub_env = {**os.environ, "PYTHONPATH": f"{generated}:{SUBJECT}"}
+    """Serve the stub (the generated mock on `generated`) and the hand-written app; load both."""
+    stub_env = {**os.environ, "PYTHONPATH": f"{generated}:{HERE}"}
     hand_env = {**os.environ, "PYTHONPATH": str(HERE)}
     with (
         stub_load.serve(
-            "examples.seat_events_server:app", stub_env, SUBJECT, STUB_PATH, g.PYTHON
+            "mock_app:app", stub_env, HERE, STUB_PATH, g.PYTHON
         ) as stub_url,
         stub_load.serve(
             "handwritten_app:app", hand_env, HERE, STUB_PATH, g.PYTHON
@@ -519,7 +519,7 @@ def bench_stub(rep: Report, args) -> None:
     base = median([rps for rps, _ in results["hand"]])
     rows = []
     for key, label in (
-        ("stub", "generated stub + examples/seat_events_server.py"),
+        ("stub", "generated stub + its generated mock (bench/mock_app.py)"),
         ("hand", "hand-written FastAPI endpoint (bench/handwritten_app.py)"),
     ):
         rps = [r for r, _ in results[key]]

@@ -120,6 +120,30 @@ def run_check(config: Config, args: argparse.Namespace) -> int:
     return EXIT_DRIFT
 
 
+def run_serve(config: Config, args: argparse.Namespace) -> int:
+    from generator.serve import serve_mock
+
+    if not args.mock:
+        raise _UsageError(
+            "serve needs --mock: it answers from the spec's examples; to serve your "
+            "own implementation, run an ASGI server on the generated create_app(...)"
+        )
+    _say(
+        args,
+        f"serving the mock of {config.display(config.spec)} on "
+        f"http://{args.host}:{args.port} (Ctrl-C stops it)",
+    )
+    status, diagnostics = serve_mock(
+        config,
+        host=args.host,
+        port=args.port,
+        validate_responses=args.validate_responses,
+        strict=args.strict,
+    )
+    _report(diagnostics)
+    return status
+
+
 class _UsageError(Exception):
     pass
 
@@ -148,6 +172,11 @@ def _parser() -> argparse.ArgumentParser:
             "exit 1 with a diff when the generated package is not what the spec gives; writes nothing",
         ),
         ("validate", run_validate, "validate the spec only"),
+        (
+            "serve",
+            run_serve,
+            "serve the API with --mock: every operation answers from the spec's examples",
+        ),
     ):
         command = commands.add_parser(
             name,
@@ -158,7 +187,28 @@ def _parser() -> argparse.ArgumentParser:
         )
         command.set_defaults(run=run)
         _common_options(command)
+        if name == "serve":
+            _serve_options(command)
     return parser
+
+
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mock",
+        action="store_true",
+        help="answer from the spec's examples, or data made from the schema",
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port to bind (default: 8000)"
+    )
+    parser.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="check every response against the spec; a mismatch answers 500 with the reason",
+    )
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:

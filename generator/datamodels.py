@@ -11,17 +11,21 @@ import ast
 import json
 import sys
 import warnings
+from collections import defaultdict
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator import cache
+from generator import cache, nullability
 from generator.errors import Diagnostic, DiagnosticError
+from generator.escape import literal
 from generator.ir import Api
 
 #: The module docstring of the generated models file.
 _DOCSTRING = '"""Pydantic models for the schemas of the API."""\n\n'
+#: What a model that lists fields to omit while None imports (see `nullability`).
+_OMIT_IMPORT = "from ._runtime.serialization import omit_if_none\n"
 
 
 class ModelRenderError(Exception):
@@ -47,6 +51,7 @@ def _cache_key(api: Api, template_dir: Path) -> str:
     return cache.digest(
         metadata.version("datamodel-code-generator"),
         Path(__file__).read_bytes(),
+        Path(nullability.__file__).read_bytes(),
         json.dumps(
             [
                 api.openapi_version,
@@ -87,6 +92,8 @@ def _render(api: Api, template_dir: Path) -> str:
             "datamodel-code-generator returned several modules; expected one"
         )
     source = _sorted_imports(_without_leading_comments(source))
+    if "omit_if_none(" in source:
+        source = _with_relative_import(source, _OMIT_IMPORT)
     _check_classes(source, set(api.model_schemas), api.model_fields_used)
     return _DOCSTRING + source
 
@@ -107,6 +114,11 @@ def _generate(api: Api, template_dir: Path) -> object:
         "paths": {},
         "components": {"schemas": dict(api.model_schemas)},
     }
+    # Printed by our BaseModel template; literals come from the one escaping path.
+    extra_template_data: defaultdict[str, dict[str, Any]] = defaultdict(dict)
+    omitted = nullability.omitted_when_none(api.model_schemas)
+    for class_name, names in omitted.items():
+        extra_template_data[class_name]["omit_if_none"] = literal(names)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return generate(
@@ -132,6 +144,7 @@ def _generate(api: Api, template_dir: Path) -> object:
             keep_model_order=True,
             allow_remote_refs=False,
             formatters=[],
+            extra_template_data=extra_template_data or None,
         )
 
 
@@ -170,6 +183,12 @@ def _sorted_imports(source: str) -> str:
         for _, group in sorted(groups.items())
     )
     return block + "\n\n\n" + "".join(lines[end:])
+
+
+def _with_relative_import(source: str, line: str) -> str:
+    """Add a package-relative import as its own block after the leading imports."""
+    head, separator, body = source.partition("\n\n\n")
+    return f"{head}\n\n{line}{separator}{body}"
 
 
 def _check_classes(

@@ -136,6 +136,36 @@ class Pagination:
     #: The client parameters the iterator method takes (all but the cursors).
     parameters: tuple[Parameter, ...]
     doc: str
+    #: Wire names, for the mock server that pages like the real one.
+    cursor_wire: str = ""
+    backward_wires: tuple[str, ...] = ()
+    items_path: tuple[str, ...] = ()
+    next_cursor_path: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MockPaging:
+    """How the mock server pages a list operation: wire paths and argument names."""
+
+    items_path: tuple[str, ...]
+    next_cursor_path: tuple[str, ...]
+    previous_cursor_path: tuple[str, ...] | None
+    total_path: tuple[str, ...] | None
+    cursor: Identifier
+    backward: Identifier | None
+    limit: Identifier | None
+    item_type: Code
+    #: Answer an unreadable cursor with this status (400 where declared), else start over.
+    invalid_cursor_status: int | None
+
+
+@dataclass(frozen=True)
+class MockAnswer:
+    """What the mock server answers for one operation."""
+
+    #: JSON texts, best first: the mock keeps the first its response model accepts.
+    candidates: tuple[str, ...]
+    paging: MockPaging | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +207,7 @@ class Operation:
     pagination: Pagination | None = None
     #: The client method's docstring (hoisted parameters left out).
     client_doc: str = ""
+    mock: MockAnswer | None = None
 
     @property
     def http_method(self) -> str:
@@ -234,6 +265,8 @@ class Resource:
     raw_class_name: ClassName
     async_raw_class_name: ClassName
     interface_name: ClassName
+    #: The mock implementation of `interface_name` in `server/mock.py`.
+    mock_class_name: ClassName
     operations: tuple[Operation, ...]
 
     def class_for(self, flavour: ClientFlavour) -> ClassName:
@@ -308,6 +341,9 @@ class Api:
     server_stdlib_imports: tuple[Identifier, ...]
     #: Those the client module's annotations need, plus `enum`, in import order.
     client_stdlib_imports: tuple[Identifier, ...]
+    #: What `server/mock.py` imports: the server's models plus the paged items'.
+    mock_model_imports: tuple[ClassName, ...]
+    mock_stdlib_imports: tuple[Identifier, ...]
     #: The schemas handed to datamodel-code-generator, keyed by class name.
     model_schemas: Mapping[str, Any]
     openapi_version: str
@@ -353,6 +389,10 @@ class Api:
     @property
     def interface_names(self) -> tuple[ClassName, ...]:
         return tuple(sorted(resource.interface_name for resource in self.resources))
+
+    @property
+    def mock_class_names(self) -> tuple[ClassName, ...]:
+        return tuple(sorted(resource.mock_class_name for resource in self.resources))
 
     @property
     def has_server_variables(self) -> bool:

@@ -26,6 +26,7 @@ from generator.ir import (
     DefaultHeader,
     Environment,
     ErrorType,
+    MockAnswer,
     Operation,
     Pagination,
     Parameter,
@@ -36,6 +37,7 @@ from generator.ir import (
     ServerVariable,
 )
 from generator.load import HTTP_METHODS, Spec, SpecFile, join_pointer
+from generator.mock_plan import plan_mock
 from generator.model_registry import ModelRegistry, is_model_schema
 from generator.naming import (
     CLASS_RESERVED,
@@ -339,10 +341,14 @@ class _Lowering:
         client_parameters = tuple(p for p in parameters if not p.hoisted)
         pagination = (
             self.pagination(
-                op, name, client_parameters, result, *response, pointer, names
+                op, name, client_parameters, result, *response[:2], pointer, names
             )
             if response
             else None
+        )
+        responses = self.responses(op.get("responses") or {}, file)
+        mock = (
+            self.mock(response, parameters, pagination, responses) if response else None
         )
         return Operation(
             operation_id=operation_id,
@@ -360,9 +366,46 @@ class _Lowering:
             body=body,
             result=result,
             success_status=success_status,
-            responses=self.responses(op.get("responses") or {}, file),
+            responses=responses,
             error_types=error_types,
             pagination=pagination,
+            mock=mock,
+        )
+
+    def mock(
+        self,
+        response: tuple[Any, SpecFile, Mapping[str, Any]],
+        parameters: tuple[Parameter, ...],
+        pagination: Pagination | None,
+        responses: tuple[Response, ...],
+    ) -> MockAnswer:
+        schema, file, media = response
+
+        def deref(value: Any, at: Any) -> tuple[Any, Any, str | None]:
+            if not (isinstance(value, Mapping) and "$ref" in value):
+                return value, at, None
+            target_file, pointer, target = self.spec.deref(value, at)
+            return target, target_file, f"{target_file.path}#{pointer}"
+
+        def walk(path: tuple[str, ...]) -> Any:
+            node, at, _ = deref(schema, file)
+            for wire in path:
+                properties = (
+                    node.get("properties") if isinstance(node, Mapping) else None
+                )
+                if not isinstance(properties, Mapping) or wire not in properties:
+                    return None
+                node, at, _ = deref(properties[wire], at)
+            return node
+
+        return plan_mock(
+            media,
+            file,
+            deref,
+            parameters=parameters,
+            pagination=pagination,
+            walk=walk,
+            declared_statuses={r.status for r in responses},
         )
 
     def pagination(
@@ -415,6 +458,10 @@ class _Lowering:
             items_expression=items_expression,
             next_cursor_expression=cursor_expression,
             parameters=tuple(p for p in parameters if p.wire_name not in skipped),
+            cursor_wire=shape.cursor_parameter,
+            backward_wires=shape.backward_parameters,
+            items_path=shape.items_path,
+            next_cursor_path=shape.next_cursor_path,
             doc=(
                 f"Iterate over every `{item_annotation}` that `{name}` returns, across pages.\n\n"
                 + textwrap.fill(
@@ -579,8 +626,8 @@ class _Lowering:
 
     def result(
         self, responses: Mapping[str, Any], file: SpecFile, class_stem: ClassName
-    ) -> tuple[int, Code, tuple[Any, SpecFile] | None]:
-        """Status, annotation and (schema, its file) of the first 2xx response."""
+    ) -> tuple[int, Code, tuple[Any, SpecFile, Mapping[str, Any]] | None]:
+        """Status, annotation and (schema, its file, media) of the first 2xx response."""
         successes = sorted(
             str(code)
             for code in responses
@@ -605,7 +652,7 @@ class _Lowering:
         suffix = "Response" if status_code == 200 else f"Response{status_code}"
         schema = media.get("schema") or {}
         annotation = self.annotate(schema, file, [f"{class_stem}{suffix}"])
-        return status_code, annotation, (schema, file)
+        return status_code, annotation, (schema, file, media)
 
     def error_types(
         self, responses: Mapping[str, Any], file: SpecFile, class_stem: ClassName
@@ -703,9 +750,15 @@ class _Lowering:
         client += [op.result for op in operations]
         client += [e.annotation for op in operations for e in op.error_types]
         client += [op.pagination.item_annotation for op in operations if op.pagination]
+        mock = server + [
+            op.mock.paging.item_type for op in operations if op.mock and op.mock.paging
+        ]
         server_models, server_modules = self._names_in(server)
         client_models, client_modules = self._names_in(client)
+        mock_models, mock_modules = self._names_in(mock)
         return {
+            "mock_model_imports": mock_models,
+            "mock_stdlib_imports": tuple(sorted({*mock_modules, Identifier("typing")})),
             "model_imports": client_models,
             "server_model_imports": server_models,
             "server_stdlib_imports": server_modules,
@@ -753,6 +806,7 @@ class _Lowering:
                         ClassName(f"{async_class_name}WithRawResponse")
                     ),
                     interface_name=claim(ClassName(f"{class_name}Api")),
+                    mock_class_name=claim(ClassName(f"{class_name}Mock")),
                     operations=tuple(operations),
                 )
             )

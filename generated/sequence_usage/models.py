@@ -11,6 +11,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ._runtime.serialization import omit_if_none
+
 
 class ListSeatEventsEndpointEndpointResponseModel(BaseModel):
     model_config = ConfigDict(
@@ -56,6 +58,8 @@ class PaginationMeta(BaseModel):
         int | None, Field(alias="totalResultSize", examples=[10])
     ] = None
     """Total number of entries across all pages"""
+
+    _omit_if_none = omit_if_none(["after", "before", "totalResultSize"])
 
 
 class SeatEvent(BaseModel):

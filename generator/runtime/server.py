@@ -3,15 +3,19 @@
 They give every generated server the same error contract: a JSON body of
 the form ``{"error": {"type": ..., "message": ...}}`` for validation
 failures, missing implementations and crashes, and never a traceback.
+Success bodies are validated against the operation's response type and
+encoded by wire name, leaving out what the implementation did not set.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import pydantic
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -20,9 +24,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .serialization import to_jsonable
+from .serialization import to_jsonable, type_adapter
 
-__all__ = ["call_operation", "install_error_handlers"]
+__all__ = ["OperationInfo", "OperationTable", "install_error_handlers"]
 
 _logger = logging.getLogger(__name__)
 
@@ -46,45 +50,131 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _internal_error_handler)
 
 
-async def call_operation(
-    implementation: object,
-    method_name: str,
-    operation_id: str,
-    arguments: Mapping[str, object],
-    status_code: int,
-) -> Response:
-    """Dispatch a request to the user's implementation and encode the result.
+@dataclass(frozen=True)
+class OperationInfo:
+    """What the routes know of one operation besides its parameters."""
 
-    A missing method yields 501 so a partially implemented server still
-    serves the operations it has. Sync methods run in the threadpool so they
-    cannot block the event loop.
+    operation_id: str
+    status_code: int
+    #: The success body's type, or None when the operation answers without one.
+    response_type: Any
+
+
+class OperationTable:
+    """The user's implementation of one tag's operations, bound once per app.
+
+    Methods are looked up once, so a request pays for no reflection. A missing
+    method answers 501 so a partially implemented server still serves the
+    operations it has. Sync methods run in the threadpool so they cannot block
+    the event loop.
     """
-    method = getattr(implementation, method_name, None)
-    if not callable(method):
-        return JSONResponse(
-            status_code=501,
-            content={
-                "error": {
-                    "type": "not_implemented",
-                    "message": f"Operation {operation_id!r} is not implemented",
-                }
-            },
+
+    def __init__(
+        self,
+        implementation: object,
+        operations: Mapping[str, OperationInfo],
+        *,
+        validate_responses: bool = False,
+    ) -> None:
+        self._bound = {
+            name: _BoundOperation(implementation, name, info, validate_responses)
+            for name, info in operations.items()
+        }
+
+    async def call(self, name: str, arguments: Mapping[str, object]) -> Response:
+        """Run operation `name` with the validated request `arguments`."""
+        return await self._bound[name].call(arguments)
+
+
+class _BoundOperation:
+    __slots__ = ("_adapter", "_info", "_is_async", "_method", "_validate")
+
+    def __init__(
+        self,
+        implementation: object,
+        name: str,
+        info: OperationInfo,
+        validate_responses: bool,
+    ) -> None:
+        method = getattr(implementation, name, None)
+        self._method: Callable[..., Any] | None = method if callable(method) else None
+        self._is_async = inspect.iscoroutinefunction(method)
+        self._info = info
+        self._adapter: pydantic.TypeAdapter[Any] | None = (
+            None if info.response_type is None else type_adapter(info.response_type)
         )
-    if inspect.iscoroutinefunction(method):
-        result: Any = await method(**arguments)
-    else:
-        result = await run_in_threadpool(method, **arguments)
-        if inspect.isawaitable(result):
-            result = await result
-    return _to_response(result, status_code)
+        self._validate = validate_responses
+
+    async def call(self, arguments: Mapping[str, object]) -> Response:
+        if self._method is None:
+            return _error_response(
+                501,
+                "not_implemented",
+                f"Operation {self._info.operation_id!r} is not implemented",
+            )
+        if self._is_async:
+            result: Any = await self._method(**arguments)
+        else:
+            result = await run_in_threadpool(self._method, **arguments)
+            if inspect.isawaitable(result):
+                result = await result
+        return self._respond(result)
+
+    def _respond(self, result: object) -> Response:
+        """Encode `result` as the spec's success body, or fail with a logged 500."""
+        if isinstance(result, Response):
+            return result
+        status = self._info.status_code
+        if self._adapter is None:
+            if result is None:
+                return Response(status_code=status)
+            if self._validate:
+                return self._invalid(
+                    f"returned a body although status {status} has none"
+                )
+            return JSONResponse(status_code=status, content=to_jsonable(result))
+        try:
+            value = (
+                result
+                if type(result) is self._info.response_type
+                else self._adapter.validate_python(result)
+            )
+            body = self._adapter.dump_json(value, by_alias=True, exclude_unset=True)
+            if self._validate:
+                # What goes on the wire, read back as a client would read it.
+                self._adapter.validate_json(body)
+        except pydantic.ValidationError as error:
+            return self._invalid(_first_error(error))
+        return Response(body, status_code=status, media_type="application/json")
+
+    def _invalid(self, reason: str) -> Response:
+        operation = self._info.operation_id
+        _logger.error(
+            "The response of %r does not match the spec: %s", operation, reason
+        )
+        if not self._validate:
+            return _internal_error_response()
+        return _error_response(
+            500,
+            "invalid_response",
+            f"The response of {operation!r} does not match the spec: {reason}",
+        )
 
 
-def _to_response(result: object, status_code: int) -> Response:
-    if result is None:
-        return Response(status_code=status_code)
-    if isinstance(result, Response):
-        return result
-    return JSONResponse(status_code=status_code, content=to_jsonable(result))
+def _first_error(error: pydantic.ValidationError) -> str:
+    errors = error.errors(include_url=False, include_input=False)
+    if not errors:
+        return str(error)
+    first = errors[0]
+    where = ".".join(str(part) for part in first.get("loc", ())) or "body"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}: {first.get('msg', 'invalid')}{more}"
+
+
+def _error_response(status: int, kind: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        status_code=status, content={"error": {"type": kind, "message": message}}
+    )
 
 
 def _declares_status(request: Request, status: int) -> bool:

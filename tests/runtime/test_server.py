@@ -15,7 +15,12 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from generator.runtime import server as runtime_server
-from generator.runtime.server import call_operation, install_error_handlers
+from generator.runtime.serialization import omit_if_none
+from generator.runtime.server import (
+    OperationInfo,
+    OperationTable,
+    install_error_handlers,
+)
 from tests.live_server import live_server
 
 SECRET = "secret-detail-7f3a"
@@ -74,10 +79,24 @@ class Impl:
     not_callable = "not a method"
 
 
-def build_app(impl: object) -> FastAPI:
+OPERATIONS = {
+    "list_seats": OperationInfo("listSeats", 200, list[Seat]),
+    "get_seat": OperationInfo("getSeat", 200, Seat),
+    "delete_seat": OperationInfo("deleteSeat", 204, None),
+    "create_seat": OperationInfo("createSeat", 201, Seat),
+    "crash": OperationInfo("crash", 200, None),
+    "conflict": OperationInfo("conflict", 200, None),
+    "raw": OperationInfo("raw", 200, None),
+    "deferred": OperationInfo("deferred", 200, dict[str, int]),
+    "not_callable": OperationInfo("not_callable", 200, None),
+}
+
+
+def build_app(impl: object, *, validate_responses: bool = False) -> FastAPI:
     """Routes shaped like the generated server stubs."""
     app = FastAPI()
     install_error_handlers(app)
+    table = OperationTable(impl, OPERATIONS, validate_responses=validate_responses)
 
     @app.get("/seats", responses=ERROR_RESPONSES)
     async def list_seats(
@@ -86,7 +105,7 @@ def build_app(impl: object) -> FastAPI:
         page_size: Annotated[int | None, Query(alias="page-size")] = None,
     ) -> Response:
         arguments = {"limit": limit, "page_size": page_size}
-        return await call_operation(impl, "list_seats", "listSeats", arguments, 200)
+        return await table.call("list_seats", arguments)
 
     @app.get("/seats/{seat_id}")  # declares no 400: FastAPI's 422 is kept
     async def get_seat(
@@ -94,30 +113,28 @@ def build_app(impl: object) -> FastAPI:
         verbose: Annotated[bool | None, Query(alias="verbose")] = None,
     ) -> Response:
         arguments = {"seat_id": seat_id, "verbose": verbose}
-        return await call_operation(impl, "get_seat", "getSeat", arguments, 200)
+        return await table.call("get_seat", arguments)
 
     @app.delete("/seats/{seat_id}", status_code=204, responses={"400": {}})
     async def delete_seat(seat_id: Annotated[int, Path(alias="seat_id")]) -> Response:
         arguments = {"seat_id": seat_id}
-        return await call_operation(impl, "delete_seat", "deleteSeat", arguments, 204)
+        return await table.call("delete_seat", arguments)
 
     @app.post("/seats", status_code=201, responses={400: {}})
     async def create_seat(
         authorization: Annotated[str, Header(alias="Authorization")],
         seat: Annotated[Seat, Body()],
     ) -> Response:
-        return await call_operation(
-            impl, "create_seat", "createSeat", {"seat": seat}, 201
-        )
+        return await table.call("create_seat", {"seat": seat})
 
     for name in ("crash", "conflict", "raw", "deferred", "not_callable"):
-        app.add_api_route(f"/{name}", _endpoint(impl, name), methods=["GET"])
+        app.add_api_route(f"/{name}", _endpoint(table, name), methods=["GET"])
     return app
 
 
-def _endpoint(impl: object, name: str) -> Callable[[], Awaitable[Response]]:
+def _endpoint(table: OperationTable, name: str) -> Callable[[], Awaitable[Response]]:
     async def endpoint() -> Response:
-        return await call_operation(impl, name, name, {}, 200)
+        return await table.call(name, {})
 
     return endpoint
 
@@ -331,3 +348,114 @@ def test_crash_in_outer_middleware_uses_same_body(
     assert response.json()["error"]["type"] == "internal_error"
     assert SECRET not in response.text
     assert any(r.name == runtime_server.__name__ for r in caplog.records)
+
+
+# --- responses --------------------------------------------------------------
+
+
+class Badge(pydantic.BaseModel):
+    """`label` may not be null in the spec; `note` may."""
+
+    model_config = pydantic.ConfigDict(populate_by_name=True)
+
+    badge_id: int = pydantic.Field(alias="badgeId")
+    label: str | None = None
+    note: str | None = None
+    _omit_if_none = omit_if_none(["label"])
+
+
+class Answers:
+    """Results of every shape an implementation may return for a `Badge`."""
+
+    def __init__(self, result: object) -> None:
+        self.result = result
+
+    def get_badge(self) -> object:
+        return self.result
+
+    def delete_badge(self) -> object:
+        return self.result
+
+
+def _badge_app(result: object, *, validate_responses: bool = False) -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app)
+    table = OperationTable(
+        Answers(result),
+        {
+            "get_badge": OperationInfo("getBadge", 200, Badge),
+            "delete_badge": OperationInfo("deleteBadge", 204, None),
+        },
+        validate_responses=validate_responses,
+    )
+
+    @app.get("/badge")
+    async def get_badge() -> Response:
+        return await table.call("get_badge", {})
+
+    @app.delete("/badge", status_code=204)
+    async def delete_badge() -> Response:
+        return await table.call("delete_badge", {})
+
+    return app
+
+
+def test_dict_result_is_validated_into_the_model_and_sent_by_wire_name() -> None:
+    app = _badge_app({"badge_id": "7", "note": None, "unknown": 1})
+    response = _asgi_get(app, "/badge", raise_app_exceptions=True)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == {"badgeId": 7, "note": None}
+
+
+def test_none_for_a_non_nullable_optional_field_is_left_out() -> None:
+    app = _badge_app(Badge(badge_id=1, label=None, note=None))
+    response = _asgi_get(app, "/badge", raise_app_exceptions=True)
+    # `label` was set to None but may not be null: absent. `note` may: null.
+    assert response.json() == {"badgeId": 1, "note": None}
+
+
+def test_result_that_does_not_match_the_schema_is_a_logged_generic_500(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    app = _badge_app({"label": "no id"})
+    with caplog.at_level(logging.ERROR):
+        response = _asgi_get(app, "/badge", raise_app_exceptions=True)
+    assert response.status_code == 500
+    assert response.json()["error"]["type"] == "internal_error"
+    assert "badgeId" not in response.text
+    messages = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("'getBadge'" in m and "badgeId" in m for m in messages), messages
+
+
+@pytest.mark.filterwarnings("ignore:Pydantic serializer warnings")
+def test_validate_responses_explains_the_mismatch_in_the_body() -> None:
+    constructed = Badge.model_construct(badge_id="not a number")
+    app = _badge_app(constructed, validate_responses=True)
+    response = _asgi_get(app, "/badge", raise_app_exceptions=True)
+    assert response.status_code == 500
+    error = response.json()["error"]
+    assert error["type"] == "invalid_response"
+    assert "'getBadge'" in error["message"] and "badgeId" in error["message"]
+    # Without the check, the same object goes out unchecked.
+    loose = _asgi_get(_badge_app(constructed), "/badge", raise_app_exceptions=True)
+    assert loose.json() == {"badgeId": "not a number"}
+
+
+def test_validate_responses_refuses_a_body_where_the_spec_has_none() -> None:
+    app = _badge_app({"badgeId": 1}, validate_responses=True)
+    response = _asgi_get(app, "/badge", raise_app_exceptions=True)
+    assert response.status_code == 200
+    deleted = _asgi_get_method(app, "DELETE", "/badge")
+    assert deleted.status_code == 500
+    assert "has none" in deleted.json()["error"]["message"]
+    assert _asgi_get_method(_badge_app(None), "DELETE", "/badge").status_code == 204
+
+
+def _asgi_get_method(app: FastAPI, method: str, path: str) -> httpx.Response:
+    async def run() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+            return await c.request(method, path)
+
+    return asyncio.run(run())

@@ -123,7 +123,7 @@ from ._runtime.client import AsyncTransport, SyncTransport
 from ._runtime.pagination import AsyncPager, SyncPager
 from ._runtime.raw import RawResponse, async_with_raw_response, with_raw_response
 from ._runtime.retries import RetryPolicy
-from ._runtime.server import call_operation, install_error_handlers
+from ._runtime.server import OperationInfo, OperationTable, install_error_handlers
 
 
 class Version(enum.Enum):
@@ -240,12 +240,15 @@ async def ause(seats: AsyncSeats, seat: Seat) -> list[int]:
 def create_app(impl: object) -> FastAPI:
     app = FastAPI()
     install_error_handlers(app)
+    table = OperationTable(
+        impl, {"list_seats": OperationInfo("listSeats", 200, list[Seat])}
+    )
 
     @app.get("/seats", responses={400: {"description": "Bad request"}})
     async def list_seats(
         limit: Annotated[int | None, Query(alias="limit", ge=1)] = None,
     ) -> Response:
-        return await call_operation(impl, "list_seats", "listSeats", {"limit": limit}, 200)
+        return await table.call("list_seats", {"limit": limit})
 
     return app
 """

@@ -18,7 +18,7 @@ from typing import Any
 import pydantic
 import pydantic_core
 
-__all__ = ["to_jsonable", "type_adapter"]
+__all__ = ["omit_if_none", "to_jsonable", "type_adapter"]
 
 
 def to_jsonable(value: object) -> Any:
@@ -52,3 +52,44 @@ def type_adapter(tp: Any) -> pydantic.TypeAdapter[Any]:
     except TypeError:
         return pydantic.TypeAdapter(tp)
     return _cached_adapter(tp)
+
+
+def omit_if_none(wire_names: list[str]) -> Any:
+    """A model serializer that leaves out these optional fields while they are None.
+
+    The spec does not allow them to be null, so a field explicitly set to None
+    must be absent on the wire, not ``null``. Nullable fields are not listed and
+    keep an explicit None.  Assign the result to a class attribute of the model.
+    """
+    wire = frozenset(wire_names)
+    keys_by_class: dict[type[pydantic.BaseModel], tuple[frozenset[str], ...]] = {}
+
+    def keys(cls: type[pydantic.BaseModel]) -> tuple[frozenset[str], ...]:
+        found = keys_by_class.get(cls)
+        if found is None:
+            names = {
+                name: field.alias or name
+                for name, field in cls.model_fields.items()
+                if (field.alias or name) in wire
+            }
+            found = (frozenset(names), frozenset(names.values()))
+            keys_by_class[cls] = found
+        return found
+
+    def serialize(
+        self: pydantic.BaseModel,
+        handler: pydantic.SerializerFunctionWrapHandler,
+        info: pydantic.SerializationInfo,
+    ) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            by_name, by_alias = keys(type(self))
+            for key in by_alias if info.by_alias else by_name:
+                if key in data and data[key] is None:
+                    del data[key]
+        return data
+
+    # pydantic takes a return annotation as the serialized JSON schema; without
+    # one, the model's own schema stands (FastAPI's /openapi.json shows it).
+    del serialize.__annotations__["return"]
+    return pydantic.model_serializer(mode="wrap")(serialize)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Header, Query, Response
 
-from .._runtime.server import call_operation, install_error_handlers
+from .._runtime.server import OperationInfo, OperationTable, install_error_handlers
 from ..models import (
     ListSeatEventsEndpointEndpointResponseModel,
     SequenceVersion,
@@ -25,6 +25,7 @@ __all__ = ["create_app"]
 def create_app(
     *,
     seat_events: SeatEventsApi,
+    validate_responses: bool = False,
 ) -> FastAPI:
     """The app serving every operation through your implementations.
 
@@ -32,6 +33,12 @@ def create_app(
     parameter answers 400 where the operation declares 400 (422 otherwise),
     an operation you did not implement answers 501, and an unexpected
     exception answers a generic 500 after being logged.
+
+    What your methods return is checked against the operation's response
+    schema and sent by wire name; fields you did not set stay absent.  With
+    `validate_responses=True` (for development and tests) the encoded body is
+    checked once more as a client would read it, and a mismatch answers 500
+    with the reason in the body instead of only in the log.
     """
     app = FastAPI(
         title="Usage",
@@ -39,12 +46,25 @@ def create_app(
         description="Manage usage events and metrics",
     )
     install_error_handlers(app)
-    app.include_router(_seat_events_router(seat_events))
+    app.include_router(_seat_events_router(seat_events, validate_responses))
     return app
 
 
-def _seat_events_router(implementation: SeatEventsApi) -> APIRouter:
+def _seat_events_router(
+    implementation: SeatEventsApi, validate_responses: bool
+) -> APIRouter:
     router = APIRouter(tags=["Seat Events"])
+    _operations = OperationTable(
+        implementation,
+        {
+            "get_seat_events": OperationInfo(
+                "getSeatEvents",
+                200,
+                ListSeatEventsEndpointEndpointResponseModel,
+            ),
+        },
+        validate_responses=validate_responses,
+    )
 
     @router.get(
         "/seat-events",
@@ -83,10 +103,8 @@ def _seat_events_router(implementation: SeatEventsApi) -> APIRouter:
             SequenceVersion | None, Header(alias="Sequence-Version")
         ] = None,
     ) -> Response:
-        return await call_operation(
-            implementation,
+        return await _operations.call(
             "get_seat_events",
-            "getSeatEvents",
             {
                 "authorization": authorization,
                 "before": before,
@@ -102,7 +120,6 @@ def _seat_events_router(implementation: SeatEventsApi) -> APIRouter:
                 "sort_by": sort_by,
                 "sequence_version": sequence_version,
             },
-            200,
         )
 
     return router

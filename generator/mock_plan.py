@@ -1,0 +1,113 @@
+"""Lower one operation's success response into what the mock server answers.
+
+The bodies come from `mock_data`; for a paginated list operation this adds
+where the items and cursors sit, which arguments carry the cursors and the
+page size, and how to answer a cursor the mock did not hand out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from generator.ir import MockAnswer, MockPaging, Pagination, Parameter
+from generator.mock_data import Deref, candidates
+from generator.pagination import normal
+
+#: Query parameters that set the page size.
+LIMIT_PARAMETERS = (
+    "limit",
+    "page_size",
+    "per_page",
+    "page_limit",
+    "max_results",
+    "max_items",
+    "size",
+    "count",
+    "first",
+)
+_PREVIOUS_FIELDS = ("before", "prev", "previous", "prev_cursor", "previous_cursor")
+_TOTAL_FIELDS = ("total", "total_count", "total_result_size", "total_results", "count")
+
+#: (a path of wire names into the response schema) -> the schema there, or None.
+Walk = Callable[[tuple[str, ...]], Any]
+
+
+def plan_mock(
+    media: Mapping[str, Any],
+    file: Any,
+    deref: Deref,
+    *,
+    parameters: tuple[Parameter, ...],
+    pagination: Pagination | None,
+    walk: Walk,
+    declared_statuses: set[int],
+) -> MockAnswer:
+    """The candidate bodies (JSON text) and, for a list operation, its paging."""
+    texts = tuple(
+        json.dumps(value, ensure_ascii=False, sort_keys=False, default=str)
+        for value in candidates(media, file, deref)
+    )
+    paging = (
+        _paging(pagination, parameters, walk, declared_statuses)
+        if pagination is not None
+        else None
+    )
+    return MockAnswer(candidates=texts, paging=paging)
+
+
+def _paging(
+    pagination: Pagination,
+    parameters: tuple[Parameter, ...],
+    walk: Walk,
+    declared_statuses: set[int],
+) -> MockPaging:
+    by_wire = {p.wire_name: p for p in parameters if p.location == "query"}
+    backward = next(
+        (by_wire[w].name for w in pagination.backward_wires if w in by_wire), None
+    )
+    limit = next(
+        (
+            p.name
+            for wire, p in by_wire.items()
+            if normal(wire) in LIMIT_PARAMETERS and "int" in p.annotation
+        ),
+        None,
+    )
+    container = pagination.next_cursor_path[:-1]
+    return MockPaging(
+        items_path=pagination.items_path,
+        next_cursor_path=pagination.next_cursor_path,
+        previous_cursor_path=_sibling(container, _PREVIOUS_FIELDS, "string", walk),
+        total_path=_sibling(container, _TOTAL_FIELDS, "integer", walk),
+        cursor=by_wire[pagination.cursor_wire].name,
+        backward=backward,
+        limit=limit,
+        item_type=pagination.item_annotation,
+        invalid_cursor_status=400 if 400 in declared_statuses else None,
+    )
+
+
+def _sibling(
+    container: tuple[str, ...], wanted: tuple[str, ...], kind: str, walk: Walk
+) -> tuple[str, ...] | None:
+    """A field beside the next cursor whose name and type fit (`before`, `total`)."""
+    schema = walk(container)
+    properties = schema.get("properties") if isinstance(schema, Mapping) else None
+    if not isinstance(properties, Mapping):
+        return None
+    for name in wanted:
+        for field in properties:
+            if normal(str(field)) == name and _type(walk((*container, field))) == kind:
+                return (*container, str(field))
+    return None
+
+
+def _type(schema: Any) -> str | None:
+    if not isinstance(schema, Mapping):
+        return None
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    return kind if isinstance(kind, str) else None

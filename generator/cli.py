@@ -102,7 +102,19 @@ def run_generate(config: Config, args: argparse.Namespace) -> int:
         args,
         f"wrote {len(result.files)} files to {config.display(config.package_dir)} in {elapsed:.2f}s",
     )
+    if not args.quiet:
+        _api_changes_since_head(config)
     return EXIT_OK
+
+
+def _api_changes_since_head(config: Config) -> None:
+    """When the spec differs from git HEAD, say what that does to the API (stderr)."""
+    from generator.apidiff.baseline import changes_since_head
+    from generator.apidiff.report import render_text
+
+    changes = changes_since_head(config.spec)
+    if changes:
+        sys.stderr.write(render_text(changes, heading="API changes since HEAD: "))
 
 
 def run_check(config: Config, args: argparse.Namespace) -> int:

@@ -14,7 +14,6 @@ from generator.apidiff.rules import LEVELS, Change, Level
 
 __all__ = [
     "FAIL_ON",
-    "FailOn",
     "counts",
     "fails",
     "render_json",
@@ -50,9 +49,9 @@ def summary(changes: Sequence[Change]) -> str:
     return text + (f", {number['info']} info" if number["info"] else "")
 
 
-def render_text(changes: Sequence[Change]) -> str:
-    """A summary line, then one aligned line per change."""
-    lines = [summary(changes)]
+def render_text(changes: Sequence[Change], heading: str = "") -> str:
+    """A summary line (after ``heading``), then one aligned line per change."""
+    lines = [heading + summary(changes)]
     if changes:
         rule_width = max(len(c.rule_id) for c in changes)
         operation_width = max(len(c.operation or WHOLE_API) for c in changes)

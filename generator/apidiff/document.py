@@ -44,6 +44,8 @@ class Shape:
     required: set[str] = field(default_factory=set)
     variants: list[Node] = field(default_factory=list)
     nullable: bool = False
+    #: the `$ref` that names this schema, also through a lone variant
+    ref: str | None = None
 
 
 class Document:
@@ -120,7 +122,7 @@ class Document:
     def shape(self, node: Node) -> Shape:
         """The flat view of the schema at ``node`` (see `Shape`)."""
         node = self.deref(node)
-        shape = Shape(node)
+        shape = Shape(node, ref=node.ref)
         self._merge(shape, node, set())
         return shape
 
@@ -149,6 +151,7 @@ class Document:
                 else:
                     variants.append(variant)
         if len(variants) == 1 and not shape.variants:
+            shape.ref = variants[0].ref or shape.ref
             self._merge(shape, variants[0], seen)
         else:
             shape.variants.extend(variants)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Final, Literal, TypeGuard
 
 from generator.apidiff.document import Document, Node, Shape
@@ -365,8 +365,8 @@ class SchemaDiff:
         if not (old.variants or new.variants):
             return
         # a plain schema on one side is the one variant it was (or became)
-        before = _labelled(old.variants or [old.node])
-        after = _labelled(new.variants or [new.node])
+        before = _labelled(old.variants or [replace(old.node, ref=old.ref)])
+        after = _labelled(new.variants or [replace(new.node, ref=new.ref)])
         for label, node in before.items():
             if label not in after:
                 add(self._finding("variant-removed", node, self.old, name=label))

@@ -252,3 +252,24 @@ def test_malformed_values_do_not_crash_the_comparison(tmp_path: Path) -> None:
         changes = run_diff(tmp_path, before, after)
         json.dumps([c.__dict__ for c in changes])  # every field is plain data
     assert found(run_diff(tmp_path, junk, junk)) == set()
+
+
+def test_items_and_map_values_inside_all_of_are_compared(tmp_path: Path) -> None:
+    def spec(item_type: str) -> dict[str, Any]:
+        document = base()
+        document["components"]["schemas"]["Output"]["properties"]["other"] = {
+            "allOf": [
+                {"type": "array", "items": {"type": item_type}},
+            ],
+            "description": "a list",
+        }
+        document["components"]["schemas"]["Output"]["properties"]["tags"] = {
+            "allOf": [{"type": "object", "additionalProperties": {"type": item_type}}]
+        }
+        return document
+
+    changes = run_diff(tmp_path, spec("string"), spec("integer"))
+    assert [c.message for c in changes] == [
+        "response 200 body property 'other[]': type changed from string to integer",
+        "response 200 body property 'tags.*': type changed from string to integer",
+    ]

@@ -46,6 +46,8 @@ class Shape:
     nullable: bool = False
     #: the `$ref` that names this schema, also through a lone variant
     ref: str | None = None
+    #: `items` and `additionalProperties` schemas, wherever in the `allOf` they are
+    children: dict[str, Node] = field(default_factory=dict)
 
 
 class Document:
@@ -138,6 +140,10 @@ class Document:
             shape.nullable = True
         for name, prop in self.mapping(node, "properties").items():
             shape.properties.setdefault(name, prop)
+        for keyword in ("items", "additionalProperties"):
+            child = self.child(node, keyword) if keyword in value else None
+            if child is not None and isinstance(child.value, dict):
+                shape.children.setdefault(keyword, child)
         required = value.get("required")
         if isinstance(required, list):
             shape.required.update(str(name) for name in required)

@@ -29,6 +29,8 @@ FAIL_ON: Final[dict[str, frozenset[Level]]] = {
 }
 #: How a change to the API as a whole shows in the operation column.
 WHOLE_API: Final = "(API)"
+#: Longer operations are not padded: one long path must not push every message away.
+_MAX_OPERATION_WIDTH: Final = 40
 
 
 def counts(changes: Sequence[Change]) -> dict[Level, int]:
@@ -54,7 +56,9 @@ def render_text(changes: Sequence[Change], heading: str = "") -> str:
     lines = [heading + summary(changes)]
     if changes:
         rule_width = max(len(c.rule_id) for c in changes)
-        operation_width = max(len(c.operation or WHOLE_API) for c in changes)
+        operation_width = min(
+            max(len(c.operation or WHOLE_API) for c in changes), _MAX_OPERATION_WIDTH
+        )
         width = max(len(level) for level in LEVELS)
         lines.extend(
             f"{c.level.upper():<{width}}  {c.rule_id:<{rule_width}}  "

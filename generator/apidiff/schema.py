@@ -271,19 +271,8 @@ class SchemaDiff:
             ("items", ("items", "")),
             ("additionalProperties", ("values", "")),
         ):
-            old_child = (
-                self.old.child(old.node, keyword) if keyword in old.keywords else None
-            )
-            new_child = (
-                self.new.child(new.node, keyword) if keyword in new.keywords else None
-            )
-            if (
-                old_child is not None
-                and new_child is not None
-                and isinstance(old_child.value, dict)
-                and isinstance(new_child.value, dict)
-            ):
-                yield segment, old_child, new_child
+            if keyword in old.children and keyword in new.children:
+                yield segment, old.children[keyword], new.children[keyword]
         yield from self._variants(old, new, add)
 
     def _properties(

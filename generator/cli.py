@@ -21,7 +21,8 @@ EXIT_INTERNAL = 3
 EXIT_CODES = f"""\
 exit codes:
   {EXIT_OK}  success (for check: generated code is up to date)
-  {EXIT_DRIFT}  check only: the generated code differs from what the spec gives (a diff is printed)
+  {EXIT_DRIFT}  check: the generated code differs from what the spec gives (a diff is printed);
+     diff --fail-on: a change at that level or above
   {EXIT_INVALID}  invalid spec, configuration or usage, or the output folder cannot be written;
      nothing is written
   {EXIT_INTERNAL}  internal error in oagen (please report it; --debug shows the traceback)
@@ -40,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INVALID
     try:
-        config = _config(args)
+        config = _config(args) if args.configured else None
         return int(args.run(config, args))
     except DiagnosticError as error:
         _report(error.diagnostics)
@@ -101,7 +102,19 @@ def run_generate(config: Config, args: argparse.Namespace) -> int:
         args,
         f"wrote {len(result.files)} files to {config.display(config.package_dir)} in {elapsed:.2f}s",
     )
+    if not args.quiet:
+        _api_changes_since_head(config)
     return EXIT_OK
+
+
+def _api_changes_since_head(config: Config) -> None:
+    """When the spec differs from git HEAD, say what that does to the API (stderr)."""
+    from generator.apidiff.baseline import changes_since_head
+    from generator.apidiff.report import render_text
+
+    changes = changes_since_head(config.spec)
+    if changes:
+        sys.stderr.write(render_text(changes, heading="API changes since HEAD: "))
 
 
 def run_check(config: Config, args: argparse.Namespace) -> int:
@@ -142,6 +155,18 @@ def run_serve(config: Config, args: argparse.Namespace) -> int:
     )
     _report(diagnostics)
     return status
+
+
+def run_diff(config: Config | None, args: argparse.Namespace) -> int:
+    from generator.apidiff import diff
+    from generator.apidiff.report import fails, render_json, render_text
+    from generator.load import load_spec
+
+    cwd = Path.cwd()
+    changes = diff(load_spec(cwd / args.old), load_spec(cwd / args.new))
+    render = render_json if args.format == "json" else render_text
+    sys.stdout.write(render(changes))
+    return EXIT_DRIFT if fails(changes, args.fail_on) else EXIT_OK
 
 
 class _UsageError(Exception):
@@ -185,10 +210,11 @@ def _parser() -> argparse.ArgumentParser:
             epilog=EXIT_CODES,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        command.set_defaults(run=run)
+        command.set_defaults(run=run, configured=True)
         _common_options(command)
         if name == "serve":
             _serve_options(command)
+    _diff_command(commands)
     return parser
 
 
@@ -208,6 +234,42 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
         "--validate-responses",
         action="store_true",
         help="check every response against the spec; a mismatch answers 500 with the reason",
+    )
+
+
+def _diff_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    from generator.apidiff.report import FAIL_ON
+
+    summary = (
+        "list the API changes from OLD to NEW, each breaking or not, with its rule id"
+    )
+    command = commands.add_parser(
+        "diff",
+        help=summary,
+        description=summary,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.set_defaults(run=run_diff, configured=False)
+    command.add_argument("old", metavar="OLD", help="the earlier OpenAPI document")
+    command.add_argument("new", metavar="NEW", help="the later OpenAPI document")
+    command.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text for people (default), json for tools",
+    )
+    command.add_argument(
+        "--fail-on",
+        choices=tuple(FAIL_ON),
+        default="never",
+        help="exit 1 when there is a change at this level (non-breaking includes "
+        "breaking); default: never",
+    )
+    command.add_argument(
+        "--debug", action="store_true", help="show a traceback on internal errors"
     )
 
 

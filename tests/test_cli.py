@@ -172,7 +172,7 @@ def test_help_documents_the_exit_codes(tmp_path: Path) -> None:
         done = oagen(*args, cwd=tmp_path)
         assert done.returncode == 0
         assert "exit codes:" in done.stdout
-        assert "1  check only" in done.stdout
+        assert "1  check: the generated code differs" in done.stdout
 
 
 def test_validate_reports_a_valid_spec(tmp_path: Path) -> None:

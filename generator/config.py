@@ -23,9 +23,12 @@ KEYS: Mapping[str, str] = {
     "package": "name of the generated Python package",
     "default-server": "environment the client uses unless told otherwise (a server's name or URL)",
     "env": "table: client constructor argument -> environment variable it falls back to",
+    "overlays": "list of OpenAPI Overlay 1.0 files applied to the spec, in order",
 }
 #: Keys whose value is a table of strings rather than a string.
 TABLE_KEYS = frozenset({"env"})
+#: Keys whose value is a list of strings.
+LIST_KEYS = frozenset({"overlays"})
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Config:
     package: str
     default_server: str | None
     env_vars: Mapping[str, str] = field(default_factory=dict)
+    #: Overlay documents applied to the spec before validation, in order.
+    overlays: tuple[Path, ...] = ()
 
     @property
     def package_dir(self) -> Path:
@@ -93,6 +98,7 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
         package=package,
         default_server=settings.get("default-server"),
         env_vars=dict(settings.get("env", {})),
+        overlays=tuple(root / str(path) for path in settings.get("overlays", ())),
     )
 
 
@@ -120,6 +126,13 @@ def _read_table(pyproject: Path) -> dict[str, Any]:
             ):
                 raise _config_error(
                     pyproject, f"[tool.oagen.{key}] must be a table of strings", None
+                )
+        elif key in LIST_KEYS:
+            if not isinstance(value, list) or not all(
+                isinstance(item, str) for item in value
+            ):
+                raise _config_error(
+                    pyproject, f"[tool.oagen] {key} must be a list of strings", None
                 )
         elif not isinstance(value, str):
             raise _config_error(pyproject, f"[tool.oagen] {key} must be a string", None)

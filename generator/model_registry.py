@@ -23,7 +23,6 @@ from generator.naming import (
     Namespace,
     constant,
     pascal,
-    snake,
     wire_identifier,
 )
 
@@ -181,8 +180,9 @@ class ModelRegistry:
     def field_aliases(self) -> dict[str, str]:
         """Python names for model fields, from the naming layer rather than from DCG.
 
-        Keys are `Class.wireName` for registered classes; a non-ASCII property of an
-        inline object (whose class DCG names) gets an unscoped key.
+        Keys are `Class.wireName` for registered classes; a property of an inline
+        object (whose class DCG names) gets an unscoped key, so that DCG does not
+        choose a name of its own (`+1` would become `field_1`).
         """
         aliases: dict[str, str] = {}
         for class_name, schema in self.schemas.items():
@@ -192,7 +192,7 @@ class ModelRegistry:
                 if name != wire  # a field named as on the wire needs no alias
             )
             for wire, name in self._nested_field_names(schema):
-                if not wire.isascii() or name != snake(wire, reserved=FIELD_RESERVED):
+                if name != wire:  # else DCG would name it, its own way (`+1`: field_1)
                     aliases.setdefault(wire, name)
         return aliases
 

@@ -26,7 +26,7 @@ from generator.errors import Diagnostic
 from generator.load import LITERAL_KEYS, NAME_MAPS, Spec, SpecFile, join_pointer
 from generator.name_checks import property_clashes
 
-__all__ = ["KNOWN_FORMATS", "schema_diagnostics"]
+__all__ = ["KNOWN_FORMATS", "python_regex", "schema_diagnostics"]
 
 #: Formats of the OpenAPI format registry and JSON Schema, and those oagen maps.
 KNOWN_FORMATS: Final = frozenset(
@@ -45,6 +45,9 @@ KNOWN_FORMATS: Final = frozenset(
 )  # fmt: skip
 #: Name maps of this walk: those of `load`, plus maps whose values are plain strings.
 _NAME_MAPS: Final = NAME_MAPS | {"scopes", "mapping", "dependentRequired"}
+_ECMA_GROUP: Final = re.compile(r"\(\?<([A-Za-z_][A-Za-z0-9_]*)>")
+_ECMA_BACKREF: Final = re.compile(r"\\k<([A-Za-z_][A-Za-z0-9_]*)>")
+_ECMA_PROPERTY: Final = re.compile(r"\\[pP]\{[A-Za-z0-9_=]+\}")
 _JSON_TYPES: Final[Mapping[str, tuple[type, ...]]] = {
     "string": (str,),
     "integer": (int,),
@@ -116,14 +119,14 @@ def _check(node: Mapping[str, Any], file: SpecFile, pointer: str) -> list[Diagno
     if isinstance(values, list) and isinstance(types, (str, list)):
         found += _enum(values, types, node.get("nullable") is True, file, pointer)
     properties = node.get("properties")
-    if isinstance(properties, dict) and len(properties) > 1:
+    if isinstance(properties, dict):
         found += property_clashes(properties, file, pointer)
     return found
 
 
 def _pattern(pattern: str, file: SpecFile, pointer: str) -> list[Diagnostic]:
     try:
-        re.compile(pattern)
+        re.compile(python_regex(pattern))
     except re.error as error:
         where = f" at position {error.pos}" if error.pos is not None else ""
         return [
@@ -140,6 +143,16 @@ def _pattern(pattern: str, file: SpecFile, pointer: str) -> list[Diagnostic]:
     except (RecursionError, OverflowError):
         return []  # absurdly nested or huge: let the models' own check speak
     return []
+
+
+def python_regex(pattern: str) -> str:
+    """An ECMA-262 pattern in Python's syntax where only the spelling differs, so
+    that valid patterns are not refused: named groups ``(?<name>`` and their
+    back-references ``\\k<name>``, and Unicode property escapes ``\\p{L}`` (which
+    ``re`` lacks; a letter stands in for them, enough to check the syntax)."""
+    pattern = _ECMA_GROUP.sub(r"(?P<\1>", pattern)
+    pattern = _ECMA_BACKREF.sub(r"(?P=\1)", pattern)
+    return _ECMA_PROPERTY.sub("a", pattern)
 
 
 def _format(kind: str, type_: Any, file: SpecFile, pointer: str) -> Diagnostic:
@@ -177,7 +190,7 @@ def _enum(
                     "OAG038",
                     f"enum value {_short(value)} is not of the declared type {shown}",
                     file.location(join_pointer(pointer, "enum", index)),
-                    f"make the value a {shown} or change the schema's type "
+                    f"make the value of type {shown}, or change the schema's type "
                     "(in YAML, quotes make a string: '1' is not 1)",
                 )
             )

@@ -70,7 +70,11 @@ def validate(spec: Spec) -> list[Diagnostic]:
         for d in semantic
         if d.where is not None and d.code in _SUPERSEDING
     }
-    schema = [d for d in schema if d.where is None or _place(d) not in ours]
+    schema = [
+        d
+        for d in schema
+        if d.where is None or not (_place(d) in ours or _is_regex_complaint(d))
+    ]
     found += schema
     flagged = {(d.where.file, d.where.pointer) for d in schema if d.where is not None}
     for diagnostic in semantic:
@@ -85,6 +89,17 @@ def validate(spec: Spec) -> list[Diagnostic]:
     if crash is not None and not any(d.level == "error" for d in found):
         found.append(crash)  # only news when nothing else explains it
     return sorted(dict.fromkeys(found), key=Diagnostic.sort_key)
+
+
+def _is_regex_complaint(diagnostic: Diagnostic) -> bool:
+    """The validator's verdict on a `pattern` (Python's re, blind to ECMA-262 named
+    groups and property escapes); schema_checks judges patterns instead (OAG037)."""
+    where = diagnostic.where
+    return (
+        where is not None
+        and where.pointer.endswith("/pattern")
+        and diagnostic.message.endswith("is not a 'regex'")
+    )
 
 
 def _place(diagnostic: Diagnostic) -> tuple[str, str]:
@@ -458,19 +473,23 @@ def _template_names(template: str) -> tuple[list[str], str | None]:
 _Param = tuple[SpecFile, str, dict[str, Any]]
 
 
-def _parameters(spec: Spec, params: Any, file: SpecFile, pointer: str) -> list[_Param]:
-    """The parameters of a parameter list that have a name, ``$ref``s followed."""
-    found: list[_Param] = []
+def _parameters(
+    spec: Spec, params: Any, file: SpecFile, pointer: str
+) -> list[tuple[_Param, _Param]]:
+    """The parameters of a parameter list that have a name, ``$ref``s followed:
+    each as defined (where a ``$ref`` leads) and as listed (the list entry)."""
+    found: list[tuple[_Param, _Param]] = []
     for index, param in enumerate(params if isinstance(params, list) else ()):
-        target, at, value = _deref(spec, param, file, join_pointer(pointer, index))
+        site = join_pointer(pointer, index)
+        target, at, value = _deref(spec, param, file, site)
         if isinstance(value, dict) and isinstance(value.get("name"), str):
-            found.append((target, at, value))
+            found.append(((target, at, value), (file, site, value)))
     return found
 
 
-def _path_params(params: list[_Param]) -> dict[str, _Param]:
-    """The ``in: path`` parameters of a parameter list, by name."""
-    return {p[2]["name"]: p for p in params if p[2].get("in") == "path"}
+def _path_params(params: list[tuple[_Param, _Param]]) -> dict[str, _Param]:
+    """The ``in: path`` parameters of a parameter list as defined, by name."""
+    return {d[2]["name"]: d for d, _ in params if d[2].get("in") == "path"}
 
 
 _STATUS_KEY = re.compile(r"[1-5][0-9]{2}|[1-5]XX|default", flags=re.ASCII)
@@ -526,7 +545,7 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
         shared_all = _parameters(
             spec, item.get("parameters"), file, join_pointer(item_pointer, "parameters")
         )
-        found.extend(duplicate_parameters(shared_all))
+        found.extend(duplicate_parameters([site for _, site in shared_all]))
         shared = _path_params(shared_all)
         check_required(shared)
         for name, (pfile, pointer, _) in shared.items():
@@ -568,8 +587,10 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                 file,
                 join_pointer(op_pointer, "parameters"),
             )
-            found.extend(duplicate_parameters(own_all))
-            merged = {parameter_key(p[2]): p for p in [*shared_all, *own_all]}
+            found.extend(duplicate_parameters([site for _, site in own_all]))
+            merged = {
+                parameter_key(site[2]): site for _, site in [*shared_all, *own_all]
+            }
             for clash in parameter_names(merged.values()):
                 if clash not in reported:  # path-level parameters: once per path
                     reported.add(clash)

@@ -107,11 +107,17 @@ def _read_table(pyproject: Path) -> dict[str, Any]:
         document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise _config_error(
-            pyproject, f"cannot read pyproject.toml: {error}", None
+            pyproject,
+            f"cannot read pyproject.toml: {error}",
+            "fix the TOML syntax at the place named, or pass --config another file",
         ) from None
     table = document.get("tool", {}).get("oagen", {})
     if not isinstance(table, dict):
-        raise _config_error(pyproject, "[tool.oagen] must be a table", None)
+        raise _config_error(
+            pyproject,
+            "[tool.oagen] must be a table",
+            'write it as a section: a line [tool.oagen], then key = "value" lines',
+        )
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
         raise _config_error(
@@ -125,22 +131,28 @@ def _read_table(pyproject: Path) -> dict[str, Any]:
                 isinstance(k, str) and isinstance(v, str) for k, v in value.items()
             ):
                 raise _config_error(
-                    pyproject, f"[tool.oagen.{key}] must be a table of strings", None
+                    pyproject,
+                    f"[tool.oagen.{key}] must be a table of strings",
+                    f'write one name = "VALUE" line per entry under [tool.oagen.{key}]',
                 )
         elif key in LIST_KEYS:
             if not isinstance(value, list) or not all(
                 isinstance(item, str) for item in value
             ):
                 raise _config_error(
-                    pyproject, f"[tool.oagen] {key} must be a list of strings", None
+                    pyproject,
+                    f"[tool.oagen] {key} must be a list of strings",
+                    f'write it as {key} = ["first.yaml", "second.yaml"]',
                 )
         elif not isinstance(value, str):
-            raise _config_error(pyproject, f"[tool.oagen] {key} must be a string", None)
+            raise _config_error(
+                pyproject,
+                f"[tool.oagen] {key} must be a string",
+                f'quote the value: {key} = "..."',
+            )
     return dict(table)
 
 
-def _config_error(
-    pyproject: Path | None, message: str, hint: str | None
-) -> DiagnosticError:
+def _config_error(pyproject: Path | None, message: str, hint: str) -> DiagnosticError:
     where = Location(pyproject.name, None, None, "/tool/oagen") if pyproject else None
     return DiagnosticError([Diagnostic("error", "OAG101", message, where, hint)])

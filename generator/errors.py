@@ -1,7 +1,8 @@
 """Diagnostics: errors and warnings as values that know their place.
 
 Every stage reports problems as :class:`Diagnostic` values.  A diagnostic has a
-stable code (listed in :data:`CODES`), a one-line message, an optional hint and a
+stable code (listed in :data:`CODES`), a one-line message, a hint saying how to fix
+it (required: a problem without a way out is not reported well) and a
 :class:`Location` (display path, 1-based line and column, and a JSON pointer inside
 that file).  A stage that cannot go on raises :class:`DiagnosticError`, which carries
 every diagnostic collected so far; nothing else should escape to the user.
@@ -55,9 +56,17 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         "OAG033": "path parameter not `required: true`",
         "OAG034": "malformed path template (unbalanced or empty braces)",
         "OAG035": "response key that is not a status code, a range like 4XX, or default",
+        "OAG036": "parameter declared twice in one list (same name and location; "
+        "header names compared case-insensitively)",
+        "OAG037": "`pattern` that is not a valid regular expression",
+        "OAG038": "enum value that is not of the schema's declared type",
+        "OAG039": "unknown `format`; the value is treated as its plain type (warning)",
         # generation
         "OAG040": "the configured default server is not one of the spec's servers",
         "OAG041": "[tool.oagen.env] names an argument the client does not have",
+        "OAG042": "two operations, parameters or properties that would get the same "
+        "Python name",
+        "OAG043": "`x-oagen-name` that is not a usable Python name",
         "OAG050": "operation skipped: it uses something oagen cannot generate yet (warning)",
         "OAG051": "security scheme the generated client cannot apply (warning)",
         "OAG052": "x-oagen-pagination does not fit the operation (warning)",
@@ -113,7 +122,7 @@ class Diagnostic:
     code: str
     message: str
     where: Location | None
-    hint: str | None = None
+    hint: str
 
     def render(self) -> str:
         """Human-readable text: one header line, then the pointer and the hint."""

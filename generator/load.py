@@ -31,6 +31,7 @@ import codecs
 import difflib
 import hashlib
 import json
+import os
 import re
 import stat
 from collections.abc import Callable, Iterator, Mapping
@@ -45,13 +46,16 @@ import yaml  # type: ignore[import-untyped]
 from generator.errors import Diagnostic, DiagnosticError, Location, display_path
 
 __all__ = [
+    "LITERAL_KEYS",
     "MAX_FILE_BYTES",
+    "NAME_MAPS",
     "RefSite",
     "Spec",
     "SpecFile",
     "escape_token",
     "join_pointer",
     "load_spec",
+    "parameter_key",
     "pointer_step",
     "pointer_tokens",
 ]
@@ -77,6 +81,14 @@ HTTP_METHODS: Final = (
     "patch",
     "trace",
 )
+
+
+def parameter_key(parameter: Mapping[str, Any]) -> tuple[str, str]:
+    """What makes a parameter itself: its name and location, the name of a header
+    compared case-insensitively (HTTP header names are)."""
+    name, location = str(parameter.get("name")), str(parameter.get("in"))
+    return (name.lower() if location == "header" else name), location
+
 
 # ---------------------------------------------------------------------------
 # JSON pointers
@@ -337,7 +349,7 @@ class SpecFile:
 
 
 def _fail(
-    code: str, message: str, where: Location | None, hint: str | None = None
+    code: str, message: str, where: Location | None, hint: str
 ) -> DiagnosticError:
     return DiagnosticError([Diagnostic("error", code, message, where, hint)])
 
@@ -360,6 +372,7 @@ def _decode(raw: bytes, display: str) -> str:
         ) from None
 
 
+_TOO_DEEP_HINT = "move deeply nested schemas into components and refer to them by $ref"
 _SYNTAX_HINT = (
     "check indentation and quoting here; quote strings that contain ': ' or ' #' "
     "or start with one of @ ` * & ! | > % [ {"
@@ -413,6 +426,7 @@ def _parse(text: str, suffix: str, display: str) -> tuple[Any, bool]:
                 "OAG002",
                 "the document is nested too deeply",
                 Location(display, None, None, ""),
+                _TOO_DEEP_HINT,
             ) from None
     loader = _SpecLoader(text)
     try:
@@ -436,21 +450,30 @@ def _parse(text: str, suffix: str, display: str) -> tuple[Any, bool]:
             message = f"invalid YAML: {exc.reason} (character {exc.character!r})"
         line = mark.line + 1 if mark is not None else None
         col = mark.column + 1 if mark is not None else None
-        raise _fail(
-            "OAG002", message, Location(display, line, col, ""), _SYNTAX_HINT
-        ) from None
+        hint = _SYNTAX_HINT
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            message = "invalid YAML: a tab character where YAML expects spaces"
+            hint = "indent with spaces: YAML does not allow tabs for indentation"
+        raise _fail("OAG002", message, Location(display, line, col, ""), hint) from None
     except RecursionError:
         raise _fail(
             "OAG002",
             "the document is nested too deeply",
             Location(display, None, None, ""),
+            _TOO_DEEP_HINT,
         ) from None
     finally:
         loader.dispose()
 
 
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based line and column ('' outside the text)."""
+    lines = text.split("\n", line + 1)
+    return lines[line][column : column + 1] if line < len(lines) else ""
+
+
 #: Keys whose children are names chosen by the author, never OpenAPI keywords.
-_NAME_MAPS: Final = frozenset(
+NAME_MAPS: Final = frozenset(
     {
         "properties",
         "patternProperties",
@@ -475,7 +498,7 @@ _NAME_MAPS: Final = frozenset(
     }
 )
 #: Keys whose value is literal data (outside name maps): a ``$ref`` there is data.
-_LITERAL_KEYS: Final = frozenset({"example", "default", "enum", "const"})
+LITERAL_KEYS: Final = frozenset({"example", "default", "enum", "const"})
 
 
 class _Expanding(Exception):
@@ -496,12 +519,12 @@ def _scan(data: Any) -> tuple[list[RefSite], int, int]:
         obj: Any, key: str | None, parent_key: str | None, literal: bool
     ) -> Iterator[tuple[str, Any, bool, str | None, str | None]]:
         if isinstance(obj, dict):
-            names = key in _NAME_MAPS
+            names = key in NAME_MAPS
             for k, v in obj.items():
                 lit = literal or (
                     not names
                     and (
-                        k in _LITERAL_KEYS
+                        k in LITERAL_KEYS
                         or k.startswith("x-")
                         or (k == "examples" and isinstance(v, list))
                         or (k == "value" and parent_key == "examples")
@@ -521,7 +544,7 @@ def _scan(data: Any) -> tuple[list[RefSite], int, int]:
         if (
             not literal
             and isinstance(obj, dict)
-            and key not in _NAME_MAPS
+            and key not in NAME_MAPS
             and isinstance(obj.get("$ref"), str)
         ):
             refs.append(RefSite(join_pointer("", *path), obj["$ref"]))
@@ -556,6 +579,9 @@ def _scan(data: Any) -> tuple[list[RefSite], int, int]:
     return refs, distinct, sizes[id(data)]
 
 
+_UNREADABLE_HINT = "check that the file exists and that you may read it"
+
+
 def _read_file(path: Path, display: str) -> SpecFile:
     """Read and parse one file; raise DiagnosticError (OAG001/2/5/6) on failure."""
     where = Location(display, None, None, "")
@@ -569,7 +595,9 @@ def _read_file(path: Path, display: str) -> SpecFile:
             "check the path and its spelling",
         ) from None
     except OSError as exc:
-        raise _fail("OAG001", f"cannot read {display}: {exc.strerror}", where) from None
+        raise _fail(
+            "OAG001", f"cannot read {display}: {exc.strerror}", where, _UNREADABLE_HINT
+        ) from None
     if stat.S_ISDIR(info.st_mode):
         raise _fail(
             "OAG001",
@@ -578,7 +606,12 @@ def _read_file(path: Path, display: str) -> SpecFile:
             f"pass the spec file itself, e.g. {display}/openapi.yaml",
         )
     if not stat.S_ISREG(info.st_mode):
-        raise _fail("OAG001", f"{display} is not a regular file", where)
+        raise _fail(
+            "OAG001",
+            f"{display} is not a regular file",
+            where,
+            "pass the spec file itself, not a device, socket or pipe",
+        )
     too_big = _fail(
         "OAG005",
         f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
@@ -591,7 +624,9 @@ def _read_file(path: Path, display: str) -> SpecFile:
         with path.open("rb") as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise _fail("OAG001", f"cannot read {display}: {exc.strerror}", where) from None
+        raise _fail(
+            "OAG001", f"cannot read {display}: {exc.strerror}", where, _UNREADABLE_HINT
+        ) from None
     if len(raw) > MAX_FILE_BYTES:
         raise too_big
     text = _decode(raw, display)
@@ -651,7 +686,7 @@ def _resolve(
     file, or None when it is not available (it reports why; ``where()`` places the
     report and is only called then, so positions stay lazy)."""
 
-    def fail(code: str, message: str, hint: str | None = None) -> DiagnosticError:
+    def fail(code: str, message: str, hint: str) -> DiagnosticError:
         return _fail(code, message, _ref_location(from_file, at), hint)
 
     file_part, has_fragment, fragment = ref.partition("#")
@@ -669,7 +704,11 @@ def _resolve(
         try:
             resolved = (from_file.path.parent / relative).resolve()
         except (OSError, RuntimeError, ValueError) as exc:  # loops, NUL bytes
-            raise fail("OAG020", f"$ref {ref!r} cannot be followed: {exc}") from None
+            raise fail(
+                "OAG020",
+                f"$ref {ref!r} cannot be followed: {exc}",
+                "refer to a plain relative file path inside the spec folder",
+            ) from None
         if not resolved.is_relative_to(folder):
             raise fail(
                 "OAG021",
@@ -698,7 +737,9 @@ def _resolve(
             where = f"#{done}" + (
                 f" in {target.display}" if target is not from_file else ""
             )
-            hint = None
+            hint = (
+                f"point the $ref at an existing entry, or add {token!r} under {where}"
+            )
             if isinstance(node, dict):
                 close = difflib.get_close_matches(token, [str(k) for k in node], n=3)
                 if close:
@@ -744,7 +785,10 @@ class Spec:
             if path in self.files:
                 return self.files[path]
             raise _fail(
-                "OAG020", f"$ref {ref!r}: {display_path(path)} was not loaded", where()
+                "OAG020",
+                f"$ref {ref!r}: {display_path(path)} was not loaded",
+                where(),
+                "load the spec with load_spec, which reads every file its $refs reach",
             )
 
         return _resolve(ref, from_file, self.folder, get_file, at)
@@ -761,6 +805,7 @@ class Spec:
                     "OAG023",
                     f"$ref cycle: {value['$ref']!r} leads back to itself",
                     _ref_location(file, pointer),
+                    "one $ref of the cycle must hold the actual definition instead",
                 )
             seen.add((file.path, pointer))
             file, pointer, value = self.resolve(value["$ref"], file, at=pointer)
@@ -852,7 +897,11 @@ class _Loading:
             if node is not None and state.get(node) == 1:
                 loop = chain[chain.index(node) :]
                 first = self.files[loop[0][0]]
-                names = " -> ".join(f"#{p}" for _, p in loop + [loop[0]])
+                names = " -> ".join(
+                    ("" if f == first.path else _relative(f, first.path.parent))
+                    + f"#{p}"
+                    for f, p in loop + [loop[0]]
+                )
                 self.diagnostics.append(
                     Diagnostic(
                         "error",
@@ -866,13 +915,21 @@ class _Loading:
                 state[member] = 2
 
 
+def _relative(path: Path, folder: Path) -> str:
+    """``path`` as a relative $ref from ``folder`` would name it."""
+    return Path(os.path.relpath(path, folder)).as_posix()
+
+
 def _check_root(root: SpecFile) -> None:
     data = root.data
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
+        problem = f"the top level is {kind}, not a mapping"
+        if not root.text.strip():
+            problem = "the file is empty"
         raise _fail(
             "OAG003",
-            f"not an OpenAPI document: the top level is {kind}, not a mapping",
+            f"not an OpenAPI document: {problem}",
             root.location(""),
             "an OpenAPI document starts with 'openapi: 3.1.0' (or 3.0.x), 'info' and 'paths'",
         )
@@ -918,7 +975,10 @@ def load_spec(path: Path | str) -> Spec:
         absolute = given.resolve()
     except (OSError, RuntimeError, ValueError) as exc:
         raise _fail(
-            "OAG001", f"cannot read {display}: {exc}", Location(display, None, None, "")
+            "OAG001",
+            f"cannot read {display}: {exc}",
+            Location(display, None, None, ""),
+            _UNREADABLE_HINT,
         ) from None
     root = _read_file(absolute, display)
     _check_root(root)

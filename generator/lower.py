@@ -36,11 +36,12 @@ from generator.ir import (
     Response,
     ServerVariable,
 )
-from generator.load import HTTP_METHODS, Spec, SpecFile, join_pointer
+from generator.load import HTTP_METHODS, Spec, SpecFile, join_pointer, parameter_key
 from generator.mock_plan import plan_mock
 from generator.model_registry import ModelRegistry, is_model_schema
 from generator.naming import (
     CLASS_RESERVED,
+    METHOD_RESERVED,
     RESERVED,
     TEMPLATE_NAMES,
     ClassName,
@@ -50,6 +51,7 @@ from generator.naming import (
     constant,
     pascal,
     snake,
+    wire_identifier,
 )
 from generator.pagination import EXTENSION, PagingError, find_shape
 
@@ -81,37 +83,7 @@ _STRING_FORMATS = {
     "uuid": "uuid.UUID",
     "binary": "bytes",
 }
-#: Names the generated methods and route builders use for themselves; builtins that
-#: annotations name, which a method of the same name would shadow inside its class.
-_METHOD_RESERVED = (
-    RESERVED
-    | TEMPLATE_NAMES
-    | {
-        "extra_headers",
-        "extra_query",
-        "timeout",
-        "max_retries",
-        "with_raw_response",
-        "fetch",
-        "cursor",
-        "page",
-        "implementation",
-        "router",
-        "app",
-        "typing",
-        "datetime",
-        "uuid",
-        "httpx",
-        "list",
-        "dict",
-        "str",
-        "int",
-        "float",
-        "bool",
-        "bytes",
-        "type",
-    }
-)
+_METHOD_RESERVED = METHOD_RESERVED
 #: Client attributes that a resource must not shadow.
 _CLIENT_RESERVED = (
     RESERVED | TEMPLATE_NAMES | {"close", "aclose", "base_url", "environment"}
@@ -506,10 +478,7 @@ class _Lowering:
             if isinstance(entry, Mapping) and "$ref" in entry:
                 entry_file, _, entry = self.spec.resolve(str(entry["$ref"]), file)
             if isinstance(entry, Mapping):
-                merged[(str(entry.get("name")), str(entry.get("in")))] = (
-                    entry_file,
-                    entry,
-                )
+                merged[parameter_key(entry)] = (entry_file, entry)
         names = Namespace(_METHOD_RESERVED)
         return tuple(
             self.parameter(entry, entry_file, class_stem, names)
@@ -526,7 +495,10 @@ class _Lowering:
         wire_name = str(entry["name"])
         location: ParameterLocation = entry["in"]
         if location not in _FASTAPI_MARKERS:
-            raise _Unsupported(f"parameter {wire_name!r} is in {location!r}")
+            raise _Unsupported(
+                f"parameter {wire_name!r} is in {location!r}",
+                "use a query, header, path or cookie parameter",
+            )
         if "schema" not in entry:
             raise _Unsupported(
                 f"parameter {wire_name!r} uses `content` instead of `schema`",
@@ -551,7 +523,9 @@ class _Lowering:
         if not required:
             annotation = _optional(annotation)
         return Parameter(
-            name=names.identifier(snake(wire_name)),
+            name=names.identifier(
+                wire_identifier(wire_name, entry, scope=_METHOD_RESERVED)
+            ),
             wire_name=wire_name,
             location=location,
             annotation=annotation,
@@ -814,23 +788,19 @@ class _Lowering:
 
     # -- diagnostics -----------------------------------------------------------------------
 
-    def error(
-        self, code: str, message: str, pointer: str, hint: str | None = None
-    ) -> None:
+    def error(self, code: str, message: str, pointer: str, hint: str) -> None:
         self.diagnostics.append(
             Diagnostic("error", code, message, self.spec.root.location(pointer), hint)
         )
 
-    def warning(
-        self, code: str, message: str, pointer: str, hint: str | None = None
-    ) -> None:
+    def warning(self, code: str, message: str, pointer: str, hint: str) -> None:
         self.diagnostics.append(
             Diagnostic("warning", code, message, self.spec.root.location(pointer), hint)
         )
 
 
 class _Unsupported(Exception):
-    def __init__(self, reason: str, hint: str | None = None) -> None:
+    def __init__(self, reason: str, hint: str) -> None:
         super().__init__(reason)
         self.hint = hint
 

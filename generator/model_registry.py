@@ -16,18 +16,16 @@ from typing import Any
 
 from generator.load import Spec, SpecFile, join_pointer, pointer_tokens
 from generator.naming import (
-    PYDANTIC_RESERVED,
-    RESERVED,
+    FIELD_RESERVED,
+    NAME_OVERRIDE,
     ClassName,
     Identifier,
     Namespace,
     constant,
     pascal,
-    snake,
+    wire_identifier,
 )
 
-#: Field names a pydantic model must not use (its own attributes) or that shadow keywords.
-FIELD_RESERVED = RESERVED | PYDANTIC_RESERVED
 #: The schema keywords passed on to datamodel-code-generator; anything else (vendor
 #: extensions such as `x-python-type` or `customTypePath`, which it would turn into
 #: imports) is dropped.
@@ -89,6 +87,9 @@ class ModelRegistry:
         self._by_target: dict[tuple[str, str], ClassName] = {}
         self._by_content: dict[tuple[str, str], ClassName] = {}
         self.schemas: dict[str, Any] = {}
+        #: id of a rewritten `properties` mapping -> (it, {wire name: x-oagen-name});
+        #: the mapping is held so that its id stays unique
+        self._chosen: dict[int, tuple[Any, dict[str, Any]]] = {}
 
     def register_components(self) -> None:
         """Name the root document's component schemas first, in their order."""
@@ -179,8 +180,9 @@ class ModelRegistry:
     def field_aliases(self) -> dict[str, str]:
         """Python names for model fields, from the naming layer rather than from DCG.
 
-        Keys are `Class.wireName` for registered classes; a non-ASCII property of an
-        inline object (whose class DCG names) gets an unscoped key.
+        Keys are `Class.wireName` for registered classes; a property of an inline
+        object (whose class DCG names) gets an unscoped key, so that DCG does not
+        choose a name of its own (`+1` would become `field_1`).
         """
         aliases: dict[str, str] = {}
         for class_name, schema in self.schemas.items():
@@ -189,9 +191,9 @@ class ModelRegistry:
                 for wire, name in self.field_names(class_name).items()
                 if name != wire  # a field named as on the wire needs no alias
             )
-            for wire in _nested_property_names(schema):
-                if not wire.isascii():
-                    aliases.setdefault(wire, snake(wire, reserved=FIELD_RESERVED))
+            for wire, name in self._nested_field_names(schema):
+                if name != wire:  # else DCG would name it, its own way (`+1`: field_1)
+                    aliases.setdefault(wire, name)
         return aliases
 
     def field_names(self, class_name: str) -> dict[str, Identifier]:
@@ -201,10 +203,26 @@ class ModelRegistry:
         if not isinstance(properties, Mapping):
             return {}
         names = Namespace(FIELD_RESERVED)
+        chosen = self._chosen.get(id(properties), (None, {}))[1]
         return {
-            str(wire): names.identifier(snake(str(wire), reserved=FIELD_RESERVED))
+            str(wire): names.identifier(self._field_name(str(wire), chosen))
             for wire in properties
         }
+
+    def _nested_field_names(self, schema: Any) -> list[tuple[str, Identifier]]:
+        """(wire, Python name) of the properties of inline objects inside a schema."""
+        found = []
+        for properties in _nested_properties(schema):
+            chosen = self._chosen.get(id(properties), (None, {}))[1]
+            found += [(str(w), self._field_name(str(w), chosen)) for w in properties]
+        return found
+
+    @staticmethod
+    def _field_name(wire: str, chosen: Mapping[str, Any]) -> Identifier:
+        entry = {NAME_OVERRIDE: chosen[wire]} if wire in chosen else {}
+        return wire_identifier(
+            wire, entry, scope=FIELD_RESERVED, reserved=FIELD_RESERVED
+        )
 
     def rewrite_keyword(self, key: str, value: Any, file: SpecFile) -> Any:
         if key in _SCHEMA_KEYWORDS and isinstance(value, Mapping):
@@ -212,7 +230,15 @@ class ModelRegistry:
         if key in _SCHEMA_LIST_KEYWORDS and isinstance(value, list):
             return [self.rewrite(item, file) for item in value]
         if key in _SCHEMA_MAP_KEYWORDS and isinstance(value, Mapping):
-            return {name: self.rewrite(item, file) for name, item in value.items()}
+            rewritten = {name: self.rewrite(item, file) for name, item in value.items()}
+            chosen = {
+                str(name): item[NAME_OVERRIDE]
+                for name, item in value.items()
+                if isinstance(item, Mapping) and NAME_OVERRIDE in item
+            }
+            if key == "properties" and chosen:
+                self._chosen[id(rewritten)] = (rewritten, chosen)
+            return rewritten
         if key == "discriminator" and isinstance(value, Mapping):
             mapping = value.get("mapping")
             if isinstance(mapping, Mapping):
@@ -234,9 +260,9 @@ class ModelRegistry:
         return f"#/components/schemas/{self.named(target_file, pointer, target)}"
 
 
-def _nested_property_names(schema: Any) -> list[str]:
-    """Property names of the inline objects inside a schema (not its own)."""
-    found: list[str] = []
+def _nested_properties(schema: Any) -> list[Mapping[str, Any]]:
+    """The `properties` mappings of the inline objects inside a schema (not its own)."""
+    found: list[Mapping[str, Any]] = []
     if not isinstance(schema, Mapping):
         return found
     for key, value in schema.items():
@@ -249,8 +275,10 @@ def _nested_property_names(schema: Any) -> list[str]:
             children = list(value.values())
         for child in children:
             if isinstance(child, Mapping):
-                found.extend(str(name) for name in (child.get("properties") or {}))
-                found.extend(_nested_property_names(child))
+                properties = child.get("properties")
+                if isinstance(properties, Mapping):
+                    found.append(properties)
+                found.extend(_nested_properties(child))
     return found
 
 

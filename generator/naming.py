@@ -13,11 +13,18 @@ import builtins
 import keyword
 import re
 import unicodedata
-from collections.abc import Iterable
-from typing import Self
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Self
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z0-9]+|[A-Z]+[0-9]*")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_SIGN = re.compile(r"\A[+-](?=[0-9])")
+_SIGNS = {"+": "plus ", "-": "minus "}
+_CHOSEN = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+#: The extension a spec author sets on a parameter or a property schema to choose its
+#: Python name, for wire names that would otherwise become the same name.
+NAME_OVERRIDE: Final = "x-oagen-name"
 
 #: Names a generated module or class body must not shadow.
 RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
@@ -71,6 +78,37 @@ TEMPLATE_NAMES = frozenset(
         "runtime_mock", "create_mock_app", "_answers",
     }
 )  # fmt: skip
+#: Names the generated methods and route builders use for themselves; builtins that
+#: annotations name, which a method of the same name would shadow inside its class.
+METHOD_RESERVED = (
+    RESERVED
+    | TEMPLATE_NAMES
+    | {
+        "extra_headers",
+        "extra_query",
+        "timeout",
+        "max_retries",
+        "with_raw_response",
+        "fetch",
+        "cursor",
+        "page",
+        "implementation",
+        "router",
+        "app",
+        "typing",
+        "datetime",
+        "uuid",
+        "httpx",
+        "list",
+        "dict",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "bytes",
+        "type",
+    }
+)
 #: What datamodel-code-generator's models module may import.
 _MODEL_IMPORTS = frozenset(
     {
@@ -80,6 +118,8 @@ _MODEL_IMPORTS = frozenset(
         "Json", "PastDate", "FutureDate", "HttpUrl",
     }
 )  # fmt: skip
+#: Field names a pydantic model must not use (its own attributes) or that shadow keywords.
+FIELD_RESERVED = RESERVED | PYDANTIC_RESERVED
 #: Class names that would shadow what generated modules import or use.
 CLASS_RESERVED = frozenset(dir(builtins)) | TEMPLATE_NAMES | _MODEL_IMPORTS
 
@@ -121,7 +161,10 @@ class ClassName(Code):
 
 
 def words(text: str) -> list[str]:
-    """Split any spec string into ASCII words: camelCase, kebab, spaces, accents."""
+    """Split any spec string into ASCII words: camelCase, kebab, spaces, accents.
+    The sign of a leading number is spelled out, so that `+1` and `-1` (GitHub's
+    reactions, enums of signed numbers) stay apart: `plus_1`, `minus_1`."""
+    text = _SIGN.sub(lambda sign: _SIGNS[sign.group()], text)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return _WORD.findall(ascii_text)
 
@@ -136,6 +179,35 @@ def snake(
     if name in reserved or keyword.iskeyword(name):
         name += "_"
     return Identifier(name)
+
+
+def chosen_name(value: object, reserved: Iterable[str]) -> Identifier | None:
+    """An `x-oagen-name` value as a Python name; None unless it is a lower-case
+    identifier outside ``reserved`` (a leading underscore would make a pydantic
+    field private)."""
+    if (
+        not isinstance(value, str)
+        or not _CHOSEN.match(value)
+        or keyword.iskeyword(value)
+        or value in reserved
+    ):
+        return None
+    return Identifier(value)
+
+
+def wire_identifier(
+    wire: str,
+    entry: Mapping[str, Any],
+    *,
+    scope: Iterable[str],
+    reserved: Iterable[str] = RESERVED,
+) -> Identifier:
+    """The Python name of a parameter or property: its `x-oagen-name` when usable
+    (not one of the names ``scope`` keeps for itself), else ``snake(wire)`` with
+    ``reserved`` (validation reports an unusable override, so lowering never sees one).
+    """
+    chosen = chosen_name(entry.get(NAME_OVERRIDE), scope)
+    return chosen or snake(wire, reserved=reserved)
 
 
 def pascal(

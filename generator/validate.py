@@ -27,11 +27,30 @@ from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from generator.errors import Diagnostic, DiagnosticError, Location
-from generator.load import HTTP_METHODS, Spec, SpecFile, join_pointer, pointer_step
+from generator.load import (
+    HTTP_METHODS,
+    Spec,
+    SpecFile,
+    join_pointer,
+    parameter_key,
+    pointer_step,
+)
+from generator.name_checks import (
+    Named,
+    clashes,
+    duplicate_parameters,
+    operation_name,
+    parameter_names,
+)
+from generator.schema_checks import schema_diagnostics
+from generator.schema_hints import schema_hint
 
 __all__ = ["HTTP_METHODS", "validate"]
 
 _MAX_MESSAGE: Final = 200
+#: Our checks that say more than the validator's error at the same place, which is
+#: then dropped: a response key out of range, a pattern that is not a regex.
+_SUPERSEDING: Final = frozenset({"OAG035", "OAG037"})
 _TEMPLATE_PARAM = re.compile(r"\{([^{}]*)\}")
 _QUOTED = re.compile(r"'([^']*)'")
 _FIELD_HINTS: Final[Mapping[Any, str]] = {
@@ -44,8 +63,18 @@ def validate(spec: Spec) -> list[Diagnostic]:
     """All diagnostics for ``spec`` (load warnings, schema violations, semantic
     problems), deduplicated and in document order.  Never raises for a bad spec."""
     found: list[Diagnostic] = list(spec.warnings)
-    semantic = _semantic_diagnostics(spec)
+    semantic = _semantic_diagnostics(spec) + schema_diagnostics(spec)
     schema, crash = _schema_diagnostics(spec)
+    ours = {
+        (d.where.file, d.where.pointer)
+        for d in semantic
+        if d.where is not None and d.code in _SUPERSEDING
+    }
+    schema = [
+        d
+        for d in schema
+        if d.where is None or not (_place(d) in ours or _is_regex_complaint(d))
+    ]
     found += schema
     flagged = {(d.where.file, d.where.pointer) for d in schema if d.where is not None}
     for diagnostic in semantic:
@@ -60,6 +89,22 @@ def validate(spec: Spec) -> list[Diagnostic]:
     if crash is not None and not any(d.level == "error" for d in found):
         found.append(crash)  # only news when nothing else explains it
     return sorted(dict.fromkeys(found), key=Diagnostic.sort_key)
+
+
+def _is_regex_complaint(diagnostic: Diagnostic) -> bool:
+    """The validator's verdict on a `pattern` (Python's re, blind to ECMA-262 named
+    groups and property escapes); schema_checks judges patterns instead (OAG037)."""
+    where = diagnostic.where
+    return (
+        where is not None
+        and where.pointer.endswith("/pattern")
+        and diagnostic.message.endswith("is not a 'regex'")
+    )
+
+
+def _place(diagnostic: Diagnostic) -> tuple[str, str]:
+    where = diagnostic.where
+    return ("", "") if where is None else (where.file, where.pointer)
 
 
 # ---------------------------------------------------------------------------
@@ -102,6 +147,7 @@ def _schema_diagnostics(spec: Spec) -> tuple[list[Diagnostic], Diagnostic | None
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.validation.exceptions import (
         DuplicateOperationIDError,
+        ParameterDuplicateError,
         UnresolvableParameterError,
     )
 
@@ -129,14 +175,23 @@ def _schema_diagnostics(spec: Spec) -> tuple[list[Diagnostic], Diagnostic | None
         validator = validator_cls(schema_path)
         for error in validator.root_validator(validator.schema_path):
             if isinstance(
-                error, (DuplicateOperationIDError, UnresolvableParameterError)
+                error,
+                (
+                    DuplicateOperationIDError,
+                    ParameterDuplicateError,
+                    UnresolvableParameterError,
+                ),
             ):
-                continue  # reported with places by our own checks (OAG030-032)
+                continue  # reported with places by our own checks (OAG030-032, 036)
             parts = getattr(error, "oagen_parts", ())
             for problem in _explain([error]):
-                where = _logical_location(spec, [*parts, *problem.path])
+                full = [*parts, *problem.path]
+                where = _logical_location(spec, full)
+                hint = problem.hint
+                if full and full[-1] in ("default", "example"):  # a value, not a field
+                    hint = schema_hint(None, None, [str(full[-1])])
                 if (where.file, where.pointer) not in places:
-                    found.append(_oag010(where, problem.message, problem.hint))
+                    found.append(_oag010(where, problem.message, hint))
     except Exception as exc:  # noqa: BLE001 - trips over invalid documents
         return found, _crash(spec, exc)
     return found, None
@@ -218,7 +273,7 @@ def _deref(
         return file, pointer, value
 
 
-def _oag010(where: Location, message: str, hint: str | None) -> Diagnostic:
+def _oag010(where: Location, message: str, hint: str) -> Diagnostic:
     return Diagnostic("error", "OAG010", message, where, hint)
 
 
@@ -246,7 +301,7 @@ class _Problem:
 
     path: tuple[Any, ...]
     message: str
-    hint: str | None = None
+    hint: str
     base: tuple[Any, ...] = ()
     unexpected: tuple[str, ...] = ()
 
@@ -324,6 +379,8 @@ def _describe(error: Any) -> _Problem:
         hint = "add the field that tells them apart"
     elif message.startswith(repr(instance)) and len(repr(instance)) > 60:
         message = _short(instance) + message[len(repr(instance)) :]
+    if hint is None:
+        hint = schema_hint(validator, error.validator_value, path)
     return _Problem(path, _cap(message), hint, base, unexpected)
 
 
@@ -389,7 +446,7 @@ def _merged_enum(error: Any, branches: Mapping[Any, list[Any]], key: Any) -> _Pr
                 options += [v for v in values if v not in options]
     value = error.instance[key]
     close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
-    hint = f"did you mean {close[0]!r}?" if close else None
+    hint = f"did you mean {close[0]!r}?" if close else schema_hint("enum", options, ())
     message = _cap(f"{_short(value)} is not one of {options!r}")
     path = (*error.absolute_path, key)
     return _Problem(path, message, hint, path)
@@ -416,20 +473,23 @@ def _template_names(template: str) -> tuple[list[str], str | None]:
 _Param = tuple[SpecFile, str, dict[str, Any]]
 
 
-def _path_params(
+def _parameters(
     spec: Spec, params: Any, file: SpecFile, pointer: str
-) -> dict[str, _Param]:
-    """The ``in: path`` parameters of a parameter list, ``$ref``s followed."""
-    found: dict[str, _Param] = {}
-    if not isinstance(params, list):
-        return found
-    for index, param in enumerate(params):
-        target, at, value = _deref(spec, param, file, join_pointer(pointer, index))
-        if isinstance(value, dict) and value.get("in") == "path":
-            name = value.get("name")
-            if isinstance(name, str):
-                found[name] = (target, at, value)
+) -> list[tuple[_Param, _Param]]:
+    """The parameters of a parameter list that have a name, ``$ref``s followed:
+    each as defined (where a ``$ref`` leads) and as listed (the list entry)."""
+    found: list[tuple[_Param, _Param]] = []
+    for index, param in enumerate(params if isinstance(params, list) else ()):
+        site = join_pointer(pointer, index)
+        target, at, value = _deref(spec, param, file, site)
+        if isinstance(value, dict) and isinstance(value.get("name"), str):
+            found.append(((target, at, value), (file, site, value)))
     return found
+
+
+def _path_params(params: list[tuple[_Param, _Param]]) -> dict[str, _Param]:
+    """The ``in: path`` parameters of a parameter list as defined, by name."""
+    return {d[2]["name"]: d for d, _ in params if d[2].get("in") == "path"}
 
 
 _STATUS_KEY = re.compile(r"[1-5][0-9]{2}|[1-5]XX|default", flags=re.ASCII)
@@ -442,6 +502,8 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
     if not isinstance(paths, dict):
         return found
     operation_ids: dict[str, list[tuple[SpecFile, str]]] = {}
+    operations: list[Named] = []
+    reported: set[Diagnostic] = set()
     checked: set[tuple[Path, str]] = set()
 
     def error(code: str, message: str, file: SpecFile, pointer: str, hint: str) -> None:
@@ -480,9 +542,11 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                 join_pointer("/paths", template),
                 "write parameters as {name}, each name once, e.g. /users/{userId}",
             )
-        shared = _path_params(
+        shared_all = _parameters(
             spec, item.get("parameters"), file, join_pointer(item_pointer, "parameters")
         )
+        found.extend(duplicate_parameters([site for _, site in shared_all]))
+        shared = _path_params(shared_all)
         check_required(shared)
         for name, (pfile, pointer, _) in shared.items():
             if name not in names:
@@ -503,12 +567,35 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                 operation_ids.setdefault(operation_id, []).append(
                     (file, join_pointer(op_pointer, "operationId"))
                 )
-            own = _path_params(
+            label = operation_id if isinstance(operation_id, str) else None
+            operations.append(
+                Named(
+                    (
+                        f"operationId {label!r}"
+                        if label
+                        else f"{method.upper()} {template}"
+                    ),
+                    label or f"{method} {template}",
+                    file,
+                    join_pointer(op_pointer, "operationId") if label else op_pointer,
+                    operation_name(label, method, template),
+                )
+            )
+            own_all = _parameters(
                 spec,
                 operation.get("parameters"),
                 file,
                 join_pointer(op_pointer, "parameters"),
             )
+            found.extend(duplicate_parameters([site for _, site in own_all]))
+            merged = {
+                parameter_key(site[2]): site for _, site in [*shared_all, *own_all]
+            }
+            for clash in parameter_names(merged.values()):
+                if clash not in reported:  # path-level parameters: once per path
+                    reported.add(clash)
+                    found.append(clash)
+            own = _path_params(own_all)
             check_required(own)
             responses = operation.get("responses")
             for key in responses if isinstance(responses, dict) else ():
@@ -566,6 +653,11 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                 operation_ids.setdefault(operation["operationId"], []).append(
                     (file, join_pointer(item_pointer, method, "operationId"))
                 )
+    found += clashes(
+        operations,
+        "method",
+        "rename one operationId so that they differ by more than case or punctuation",
+    )
     for operation_id, places in operation_ids.items():
         if len(places) < 2:
             continue

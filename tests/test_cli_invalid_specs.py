@@ -1,4 +1,6 @@
-"""Invalid specs through the command line: exit 2, a located one-screen message, nothing written."""
+"""The catalogue of invalid specs through the command line: a failing case exits 2
+with a located one-screen message and writes nothing; a warning-only case exits 0,
+shows its warnings and still generates."""
 
 from __future__ import annotations
 
@@ -14,14 +16,14 @@ import yaml
 from tests.conftest import REPO, SEED_SPEC
 
 CASES = REPO / "tests" / "invalid_specs"
-EXPECTED: dict[str, list[dict[str, Any]]] = yaml.safe_load(
-    (CASES / "expected.yaml").read_text()
+CATALOGUE: dict[str, dict[str, Any]] = yaml.safe_load(
+    (CASES / "expected.yaml").read_text(encoding="utf-8")
 )
-FAILING = sorted(
-    name
-    for name, found in EXPECTED.items()
-    if any(d.get("level", "error") == "error" for d in found)
-)
+EXPECTED: dict[str, list[dict[str, Any]]] = {
+    name: case["diagnostics"] for name, case in CATALOGUE.items()
+}
+FAILING = sorted(name for name, case in CATALOGUE.items() if case["exit"] == 2)
+WARNING_ONLY = sorted(name for name, case in CATALOGUE.items() if case["exit"] == 0)
 
 
 def oagen(*args: str) -> subprocess.CompletedProcess[str]:
@@ -35,13 +37,31 @@ def oagen(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_there_are_failing_cases() -> None:
+def test_there_are_failing_and_warning_only_cases() -> None:
     assert {
         "malformed.yaml",
         "not_openapi.yaml",
         "schema_violation.yaml",
         "unresolved_ref.yaml",
     } <= set(FAILING)
+    assert {"duplicate_keys.yaml", "unknown_format.yaml"} <= set(WARNING_ONLY)
+    assert set(FAILING) | set(WARNING_ONLY) == set(CATALOGUE)
+
+
+def expect_located(stderr: str, case: str) -> None:
+    """Every expected diagnostic is printed with its place, pointer and hint."""
+    for expected in EXPECTED[case]:
+        file = f"tests/invalid_specs/{expected.get('file', case)}"
+        place = (
+            file
+            if expected["line"] is None
+            else f"{file}:{expected['line']}:{expected['col']}"
+        )
+        level = expected.get("level", "error")
+        assert f"{place}: {level} {expected['code']}: " in stderr, stderr
+        if expected["pointer"]:
+            assert f"at #{expected['pointer']}" in stderr
+        assert "  hint: " in stderr and expected["hint"] in stderr, stderr
 
 
 @pytest.mark.parametrize("case", FAILING)
@@ -59,22 +79,35 @@ def test_an_invalid_spec_exits_2_with_located_diagnostics(
         "--package",
         "api",
     )
-    assert done.returncode == 2, done.stderr
+    assert done.returncode == CATALOGUE[case]["exit"] == 2, done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
-    for expected in EXPECTED[case]:
-        file = f"tests/invalid_specs/{expected.get('file', case)}"
-        place = (
-            file
-            if expected["line"] is None
-            else f"{file}:{expected['line']}:{expected['col']}"
-        )
-        level = expected.get("level", "error")
-        assert f"{place}: {level} {expected['code']}: " in done.stderr, done.stderr
-        if expected["pointer"]:
-            assert f"at #{expected['pointer']}" in done.stderr
+    expect_located(done.stderr, case)
     assert len(done.stderr.splitlines()) <= 25, "more than one screen"
     assert not out.exists(), "nothing may be written for an invalid spec"
+
+
+@pytest.mark.parametrize("case", WARNING_ONLY)
+def test_a_warning_only_spec_validates_and_still_generates(
+    tmp_path: Path, case: str
+) -> None:
+    config = tmp_path / "pyproject.toml"  # not the repository's: its servers, env
+    config.write_text("[tool.oagen]\n", encoding="utf-8")
+    spec = ["--config", str(config), "--spec", f"tests/invalid_specs/{case}"]
+    spec += ["--package", "api"]
+    done = oagen("validate", *spec)
+    assert done.returncode == CATALOGUE[case]["exit"] == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    expect_located(done.stderr, case)
+    out = tmp_path / "out"
+    done = oagen("generate", *spec, "--output", str(out))
+    assert done.returncode == 0, done.stderr
+    expect_located(done.stderr, case)
+    assert (out / "api" / "client.py").is_file() and (
+        out / "api" / "models.py"
+    ).is_file()
+    strict = oagen("validate", *spec, "--strict")
+    assert strict.returncode == 2, "--strict turns the warnings into a failure"
 
 
 def test_an_invalid_spec_leaves_existing_output_untouched(tmp_path: Path) -> None:

@@ -498,8 +498,8 @@ def test_location_and_render_shape() -> None:
         "  at #/paths/~1seat-events/get\n"
         "  hint: declare it"
     )
-    bare = Diagnostic("warning", "OAG004", "duplicate key", None)
-    assert bare.render() == "warning OAG004: duplicate key"
+    bare = Diagnostic("warning", "OAG004", "duplicate key", None, "remove one")
+    assert bare.render() == "warning OAG004: duplicate key\n  hint: remove one"
     assert has_errors([diagnostic, bare]) and not has_errors([bare])
     error = DiagnosticError([diagnostic, bare])
     assert error.diagnostics == (diagnostic, bare)

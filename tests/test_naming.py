@@ -99,3 +99,10 @@ def test_any_text_becomes_a_safe_identifier_and_class_name(text: str) -> None:
         assert isinstance(name, Code)
         assert name.isidentifier() and name.isascii()
         assert not keyword.iskeyword(name)
+
+
+def test_a_leading_sign_is_spelled_out() -> None:
+    from generator.naming import constant, pascal, snake
+
+    assert (snake("+1"), snake("-1"), snake("a-1")) == ("plus_1", "minus_1", "a_1")
+    assert (constant("-1"), pascal("+1")) == ("MINUS_1", "Plus1")

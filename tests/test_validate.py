@@ -1,5 +1,6 @@
 """validate(): openapi-spec-validator plus our semantic checks, snapshot-tested on
-the invalid specs in tests/invalid_specs/ (expected diagnostics in expected.yaml)."""
+the catalogue of invalid specs in tests/invalid_specs/ (expected diagnostics, hints
+and exit codes in expected.yaml)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,12 @@ from generator.validate import _LocalFiles, validate
 
 HERE = Path(__file__).resolve().parent
 CASES = HERE / "invalid_specs"
-EXPECTED: dict[str, list[dict[str, Any]]] = yaml.safe_load(
+CATALOGUE: dict[str, dict[str, Any]] = yaml.safe_load(
     (CASES / "expected.yaml").read_text(encoding="utf-8")
 )
+EXPECTED: dict[str, list[dict[str, Any]]] = {
+    name: case["diagnostics"] for name, case in CATALOGUE.items()
+}
 
 
 def shared_seed() -> Path:
@@ -56,6 +60,11 @@ def case_files() -> list[str]:
 
 def test_every_case_has_expectations() -> None:
     assert case_files() == sorted(EXPECTED)
+    assert len(EXPECTED) >= 32
+    for name, case in CATALOGUE.items():
+        levels = {d.get("level", "error") for d in case["diagnostics"]}
+        assert case["exit"] == (2 if "error" in levels else 0), name
+        assert all(d["hint"] for d in case["diagnostics"]), name
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -86,9 +95,12 @@ def test_invalid_spec(name: str) -> None:
             for d in found
             if key(d)[0] == entry["code"] and key(d)[5] == entry["pointer"]
         ]
-        assert any(entry["message"] in d.message for d in matches), (entry, rendered)
+        assert any(
+            entry["message"] in d.message and entry["hint"] in d.hint for d in matches
+        ), (entry, rendered)
     for d in found:
         assert "\n" not in d.message and len(d.message) <= 200
+        assert d.hint and "\n" not in d.hint
         assert "Traceback" not in d.render()
 
 
@@ -453,3 +465,284 @@ def test_operation_ids_of_webhooks_count_too(tmp_path: Path) -> None:
         ("OAG030", "/paths/~1a/get/operationId"),
         ("OAG030", "/webhooks/newPet/post/operationId"),
     ]
+
+
+# ---------------------------------------------------------------------------
+# checks added for the catalogue (each also has a case in tests/invalid_specs/)
+
+
+def codes_at(root: Path) -> list[tuple[str, str]]:
+    return [
+        (d.code, d.where.pointer if d.where else "") for d in validate(load_spec(root))
+    ]
+
+
+def test_ecma_patterns_that_python_spells_differently_are_valid(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        "openapi.yaml",
+        r"""
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths: {}
+        components:
+          schemas:
+            Date: {type: string, pattern: '^(?<year>\d{4})-\k<year>$'}
+            Name: {type: string, pattern: '^[\p{L} ]+$'}
+            Broken: {type: string, pattern: 'a{1,2'}
+            Unclosed: {type: string, pattern: '(a|b'}
+        """,
+    )
+    assert codes_at(root) == [
+        ("OAG037", "/components/schemas/Unclosed/pattern"),
+    ]  # 'a{1,2' is a literal in both ECMA-262 and Python
+
+
+def test_patterns_in_referenced_files_are_checked_there(tmp_path: Path) -> None:
+    bad_pet = """\
+        Pet:
+          type: object
+          properties:
+            name: {type: string, pattern: "[a-"}
+        """
+    found = validate(load_spec(three_file_spec(tmp_path, bad_pet)))
+    assert [
+        (d.code, Path(d.where.file).name, d.where.line) for d in found if d.where
+    ] == [("OAG037", "pet.yaml", 4)]
+
+
+def test_formats_names_and_literals_are_told_apart(tmp_path: Path) -> None:
+    from generator.schema_checks import KNOWN_FORMATS
+
+    properties = {
+        f"p{i}": {"type": "string", "format": f}
+        for i, f in enumerate(sorted(KNOWN_FORMATS))
+    }
+    properties["format"] = {"type": "string", "example": {"format": "nonsense"}}
+    properties["pattern"] = {"type": "string", "x-note": {"pattern": "[a-"}}
+    properties["when"] = {"type": "integer", "format": "timestamp"}
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {"format": {"type": "object", "properties": properties}},
+            "securitySchemes": {
+                "oauth": {
+                    "type": "oauth2",
+                    "flows": {
+                        "clientCredentials": {
+                            "tokenUrl": "https://example.com/token",
+                            "scopes": {"format": "dattime", "pattern": "[a-"},
+                        }
+                    },
+                }
+            },
+        },
+    }
+    root = tmp_path / "openapi.json"
+    root.write_text(json.dumps(document), encoding="utf-8")
+    (found,) = validate(load_spec(root))
+    assert (found.level, found.code, found.where and found.where.pointer) == (
+        "warning",
+        "OAG039",
+        "/components/schemas/format/properties/when/format",
+    )
+    assert "plain integer" in found.message
+    assert "did you mean" not in found.hint  # 'time' is no fix for 'timestamp'
+
+
+def test_enum_values_are_checked_against_the_declared_type(tmp_path: Path) -> None:
+    root = write(
+        tmp_path,
+        "openapi.yaml",
+        """\
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths: {}
+        components:
+          schemas:
+            Nullable: {type: string, nullable: true, enum: [a, null]}
+            Whole: {type: integer, enum: [1, 2.0]}
+            Numbers: {type: number, enum: [1, 2.5]}
+            NotNull: {type: string, enum: [a, null]}
+            BoolIsNoInt: {type: integer, enum: [1, true]}
+            Untyped: {enum: [1, a, null]}
+        """,
+    )
+    assert codes_at(root) == [
+        ("OAG038", "/components/schemas/NotNull/enum/1"),
+        ("OAG038", "/components/schemas/BoolIsNoInt/enum/1"),
+    ]
+
+
+def test_a_path_level_header_may_be_overridden_in_another_case(tmp_path: Path) -> None:
+    """Overriding is not declaring twice; lowering keeps one parameter for both."""
+    from generator.ir import Provenance
+    from generator.lower import LowerOptions, lower
+
+    root = write(
+        tmp_path,
+        "openapi.yaml",
+        """\
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths:
+          /pets:
+            parameters:
+              - {name: X-Request-Id, in: header, schema: {type: string}}
+            get:
+              operationId: listPets
+              parameters:
+                - {name: x-request-id, in: header, required: true, schema: {type: string}}
+              responses:
+                "200": {description: ok}
+        """,
+    )
+    spec = load_spec(root)
+    assert validate(spec) == []
+    api, _ = lower(spec, LowerOptions("api", None, Provenance("0", "s", "0" * 64)))
+    (operation,) = api.operations
+    assert [(p.wire_name, p.location, p.required) for p in operation.parameters] == [
+        ("x-request-id", "header", True)
+    ]
+
+
+def test_parameters_of_different_locations_that_collide_are_reported(
+    tmp_path: Path,
+) -> None:
+    root = write(
+        tmp_path,
+        "openapi.yaml",
+        """\
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths:
+          /pets/{id}:
+            parameters:
+              - {name: id, in: path, required: true, schema: {type: string}}
+            get:
+              parameters:
+                - {name: id, in: query, schema: {type: string}}
+              responses:
+                "200": {description: ok}
+            delete:
+              responses:
+                "200": {description: ok}
+        """,
+    )
+    found = validate(load_spec(root))
+    assert [(d.code, d.where and d.where.pointer) for d in found] == [
+        ("OAG042", "/paths/~1pets~1{id}/parameters/0"),
+        ("OAG042", "/paths/~1pets~1{id}/get/parameters/0"),
+    ]
+    assert "path parameter 'id' and query parameter 'id'" in found[0].message
+    assert "x-oagen-name" in found[0].hint
+
+
+def test_an_operation_without_operation_id_collides_by_its_implicit_name(
+    tmp_path: Path,
+) -> None:
+    root = write(
+        tmp_path,
+        "openapi.yaml",
+        """\
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths:
+          /pets:
+            get:
+              responses: {"200": {description: ok}}
+          /other:
+            get:
+              operationId: get_pets
+              responses: {"200": {description: ok}}
+        """,
+    )
+    found = validate(load_spec(root))
+    assert [(d.code, d.where and d.where.pointer) for d in found] == [
+        ("OAG042", "/paths/~1pets/get"),
+        ("OAG042", "/paths/~1other/get/operationId"),
+    ]
+    assert "GET /pets and operationId 'get_pets'" in found[0].message
+
+
+def test_x_oagen_name_resolves_a_collision(tmp_path: Path) -> None:
+    from generator.ir import Provenance
+    from generator.lower import LowerOptions, lower
+
+    root = write(
+        tmp_path,
+        "openapi.yaml",
+        """\
+        openapi: 3.0.3
+        info: {title: t, version: "1"}
+        paths:
+          /pets:
+            get:
+              operationId: listPets
+              parameters:
+                - {name: page-size, in: query, schema: {type: integer}}
+                - {name: page_size, in: query, schema: {type: integer}, x-oagen-name: page_size_v2}
+              responses:
+                "200":
+                  description: ok
+                  content:
+                    application/json:
+                      schema: {$ref: "#/components/schemas/Pet"}
+        components:
+          schemas:
+            Pet:
+              type: object
+              properties:
+                pet-name: {type: string}
+                pet_name: {type: string, x-oagen-name: legacy_pet_name}
+                reactions:
+                  type: object
+                  properties:
+                    +1: {type: integer}
+                    -1: {type: integer}
+        """,
+    )
+    spec = load_spec(root)
+    assert validate(spec) == []
+    api, _ = lower(spec, LowerOptions("api", None, Provenance("0", "s", "0" * 64)))
+    (operation,) = api.operations
+    assert [p.name for p in operation.parameters] == ["page_size", "page_size_v2"]
+    assert api.field_aliases["Pet.pet_name"] == "legacy_pet_name"
+    assert api.field_aliases["Pet.pet-name"] == "pet_name"
+    # GitHub's reactions: the signs are spelled out instead of numbering `field_1`
+    assert (api.field_aliases["+1"], api.field_aliases["-1"]) == ("plus_1", "minus_1")
+
+
+def test_new_checks_stay_linear(tmp_path: Path) -> None:
+    """Many objects with many properties and parameters: the walk must not be
+    quadratic (GitHub's spec has 969 schemas and 1,223 operations)."""
+    from generator.schema_checks import schema_diagnostics
+
+    schemas = {
+        f"S{i}": {
+            "type": "object",
+            "properties": {
+                f"field{j}": {
+                    "type": "string",
+                    "format": "uuid",
+                    "pattern": "^[a-f0-9-]+$",
+                }
+                for j in range(200)
+            },
+        }
+        for i in range(200)
+    }
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    root = tmp_path / "openapi.json"
+    root.write_text(json.dumps(document), encoding="utf-8")
+    spec = load_spec(root)
+    started = time.perf_counter()
+    assert schema_diagnostics(spec) == []
+    assert time.perf_counter() - started < 10

@@ -121,6 +121,23 @@ class ErrorType:
 
     status: int | str
     annotation: Code
+    #: How the server stub writes its own errors of this status in this schema.
+    shape: ErrorBodyShape | None = None
+
+    @property
+    def status_key(self) -> str:
+        """As the spec writes it: `404`, `4XX` or `default`."""
+        return str(self.status)
+
+
+@dataclass(frozen=True)
+class ErrorBodyShape:
+    """A sample body of an error schema, and the fields that carry message and code."""
+
+    sample: str
+    message_field: str | None
+    code_field: str | None
+    code_is_int: bool
 
 
 @dataclass(frozen=True)
@@ -341,6 +358,9 @@ class Api:
     server_stdlib_imports: tuple[Identifier, ...]
     #: Those the client module's annotations need, plus `enum`, in import order.
     client_stdlib_imports: tuple[Identifier, ...]
+    #: What `server/app.py` imports: the server's models plus the error bodies'.
+    app_model_imports: tuple[ClassName, ...]
+    app_stdlib_imports: tuple[Identifier, ...]
     #: What `server/mock.py` imports: the server's models plus the paged items'.
     mock_model_imports: tuple[ClassName, ...]
     mock_stdlib_imports: tuple[Identifier, ...]
@@ -389,6 +409,13 @@ class Api:
     @property
     def interface_names(self) -> tuple[ClassName, ...]:
         return tuple(sorted(resource.interface_name for resource in self.resources))
+
+    @property
+    def error_body_operations(self) -> tuple[Operation, ...]:
+        """Operations that declare an error schema the server's own errors must fit."""
+        return tuple(
+            op for op in self.operations if any(e.shape for e in op.error_types)
+        )
 
     @property
     def mock_class_names(self) -> tuple[ClassName, ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.credentials import CLIENT_RESERVED, is_hoisted, plan_credentials
+from generator.error_bodies import plan_error_body
 from generator.errors import Diagnostic
 from generator.escape import literal
 from generator.ir import (
@@ -344,6 +345,13 @@ class _Lowering:
             mock=mock,
         )
 
+    def sample_deref(self, value: Any, at: Any) -> tuple[Any, Any, str | None]:
+        """Follow `$ref`s for sample data (`mock_data.Deref`)."""
+        if not (isinstance(value, Mapping) and "$ref" in value):
+            return value, at, None
+        target_file, pointer, target = self.spec.deref(value, at)
+        return target, target_file, f"{target_file.path}#{pointer}"
+
     def mock(
         self,
         response: tuple[Any, SpecFile, Mapping[str, Any]],
@@ -648,7 +656,8 @@ class _Lowering:
             annotation = self.annotate(
                 media["schema"], response_file, [f"{class_stem}Error{key}"]
             )
-            found.append(ErrorType(_status_code(key) or key, annotation))
+            shape = plan_error_body(media["schema"], response_file, self.sample_deref)
+            found.append(ErrorType(_status_code(key) or key, annotation, shape))
         return tuple(found)
 
     def responses(
@@ -730,7 +739,13 @@ class _Lowering:
         server_models, server_modules = self._names_in(server)
         client_models, client_modules = self._names_in(client)
         mock_models, mock_modules = self._names_in(mock)
+        app = server + [
+            e.annotation for op in operations for e in op.error_types if e.shape
+        ]
+        app_models, app_modules = self._names_in(app)
         return {
+            "app_model_imports": app_models,
+            "app_stdlib_imports": app_modules,
             "mock_model_imports": mock_models,
             "mock_stdlib_imports": tuple(sorted({*mock_modules, Identifier("typing")})),
             "model_imports": client_models,

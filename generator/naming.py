@@ -71,9 +71,8 @@ TEMPLATE_NAMES = frozenset(
         "choices",
         # server/app.py and server/interfaces.py
         "Annotated", "APIRouter", "Body", "Cookie", "FastAPI", "Header", "Path", "Query",
-        "Response", "OperationInfo", "OperationTable", "install_error_handlers",
-        "create_app", "Awaitable", "Protocol", "app", "implementation", "router",
-        "_operations", "validate_responses",
+        "Response", "runtime_server", "create_app", "Awaitable", "Protocol", "app",
+        "implementation", "router", "_operations", "validate_responses",
         # server/mock.py
         "runtime_mock", "create_mock_app", "_answers",
     }

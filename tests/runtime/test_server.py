@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import typing
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Annotated, Any
 
@@ -14,9 +15,10 @@ from fastapi import Body, FastAPI, Header, HTTPException, Path, Query
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from generator.runtime import server as runtime_server
+from generator.runtime import server_errors
 from generator.runtime.serialization import omit_if_none
 from generator.runtime.server import (
+    ErrorBody,
     OperationInfo,
     OperationTable,
     install_error_handlers,
@@ -308,7 +310,7 @@ def test_crash_is_generic_500_logged_once(
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1, [r.getMessage() for r in errors]
     [record] = errors
-    assert record.name == runtime_server.__name__
+    assert record.name == server_errors.__name__
     assert record.exc_info is not None
     assert isinstance(record.exc_info[1], RuntimeError)
     assert "/crash" in record.getMessage()
@@ -347,7 +349,7 @@ def test_crash_in_outer_middleware_uses_same_body(
     assert response.status_code == 500
     assert response.json()["error"]["type"] == "internal_error"
     assert SECRET not in response.text
-    assert any(r.name == runtime_server.__name__ for r in caplog.records)
+    assert any(r.name == server_errors.__name__ for r in caplog.records)
 
 
 # --- responses --------------------------------------------------------------
@@ -459,3 +461,117 @@ def _asgi_get_method(app: FastAPI, method: str, path: str) -> httpx.Response:
             return await c.request(method, path)
 
     return asyncio.run(run())
+
+
+# --- declared error schemas -------------------------------------------------
+
+
+class Problem(pydantic.BaseModel):
+    """An error schema as specs declare them: `{code, message, status}`."""
+
+    code: str
+    message: str
+    status: int = 0
+
+
+class Closed(pydantic.BaseModel):
+    reason: typing.Literal["closed"]
+
+
+PROBLEM = ErrorBody(
+    Problem,
+    '{"code": "string", "message": "string"}',
+    message_field="message",
+    code_field="code",
+)
+ERROR_BODIES = {
+    "getBadge": {"default": PROBLEM, "404": PROBLEM},
+    "missing": {"5XX": PROBLEM},
+    "closed": {"default": ErrorBody(Closed, '{"reason": "closed"}', "reason")},
+}
+
+
+class Declared:
+    async def get_badge(self, badge_id: int) -> Badge:
+        if badge_id == 404:
+            raise HTTPException(status_code=404, detail="no such badge")
+        if badge_id == 500:
+            raise RuntimeError(SECRET)
+        if badge_id == 418:
+            raise HTTPException(status_code=418, detail="teapot")
+        return Badge(badge_id=badge_id)
+
+    def closed(self) -> None:
+        raise RuntimeError(SECRET)
+
+
+def _declared_app() -> FastAPI:
+    app = FastAPI()
+    install_error_handlers(app, ERROR_BODIES)
+    table = OperationTable(
+        Declared(),
+        {
+            "get_badge": OperationInfo("getBadge", 200, Badge),
+            "missing": OperationInfo("missing", 200, None),
+            "closed": OperationInfo("closed", 200, None),
+        },
+        error_bodies=ERROR_BODIES,
+    )
+
+    @app.get("/badges/{badge_id}", operation_id="getBadge", responses={400: {}})
+    async def get_badge(badge_id: Annotated[int, Path()]) -> Response:
+        return await table.call("get_badge", {"badge_id": badge_id})
+
+    @app.get("/missing", operation_id="missing")
+    async def missing() -> Response:
+        return await table.call("missing", {})
+
+    @app.get("/closed", operation_id="closed")
+    async def closed() -> Response:
+        return await table.call("closed", {})
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def declared_url() -> Iterator[str]:
+    with live_server(_declared_app()) as url:
+        yield url
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "code", "message"),
+    [
+        ("/badges/x", 400, "invalid_request", "'badge_id'"),
+        ("/badges/404", 404, "not_found", "no such badge"),
+        ("/badges/500", 500, "internal_error", "Internal server error"),
+        ("/missing", 501, "not_implemented", "'missing' is not implemented"),
+    ],
+)
+def test_the_servers_own_errors_take_the_declared_shape(
+    declared_url: str, path: str, status: int, code: str, message: str
+) -> None:
+    response = httpx.get(declared_url + path)
+    assert response.status_code == status
+    body = response.json()
+    assert set(body) == {"code", "message"}, body
+    assert body["code"] == code
+    assert message in body["message"]
+    assert SECRET not in response.text
+    Problem.model_validate(body)
+
+
+def test_an_undeclared_status_keeps_fastapis_or_our_body(declared_url: str) -> None:
+    # getBadge declares 404 and default: 418 falls under default.
+    assert httpx.get(declared_url + "/badges/418").json()["code"] == "i'm_a_teapot"
+    # An operation without declared errors keeps FastAPI's HTTPException body.
+    plain = _asgi_get(build_app(Impl()), "/conflict", raise_app_exceptions=True)
+    assert plain.json() == {"detail": "seat taken"}
+
+
+def test_a_schema_that_cannot_take_the_message_still_gets_a_valid_body(
+    declared_url: str,
+) -> None:
+    response = httpx.get(declared_url + "/closed")
+    assert response.status_code == 500
+    assert response.json() == {"reason": "closed"}

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, FastAPI, Header, Query, Response
 
-from .._runtime.server import OperationInfo, OperationTable, install_error_handlers
+from .._runtime import server as runtime_server
 from ..models import (
     ListSeatEventsEndpointEndpointResponseModel,
     SequenceVersion,
@@ -45,7 +45,7 @@ def create_app(
         version="0.1",
         description="Manage usage events and metrics",
     )
-    install_error_handlers(app)
+    runtime_server.install_error_handlers(app)
     app.include_router(_seat_events_router(seat_events, validate_responses))
     return app
 
@@ -54,10 +54,10 @@ def _seat_events_router(
     implementation: SeatEventsApi, validate_responses: bool
 ) -> APIRouter:
     router = APIRouter(tags=["Seat Events"])
-    _operations = OperationTable(
+    _operations = runtime_server.OperationTable(
         implementation,
         {
-            "get_seat_events": OperationInfo(
+            "get_seat_events": runtime_server.OperationInfo(
                 "getSeatEvents",
                 200,
                 ListSeatEventsEndpointEndpointResponseModel,

@@ -77,6 +77,8 @@ _CONSTRAINTS = {
     "minItems": "min_length",
     "maxItems": "max_length",
 }
+#: OpenAPI 3.0 writes an exclusive bound as `minimum: 1, exclusiveMinimum: true`.
+_EXCLUSIVE_IN_3_0 = {"minimum": "exclusiveMinimum", "maximum": "exclusiveMaximum"}
 _STRING_FORMATS = {
     "date-time": "datetime.datetime",
     "date": "datetime.date",
@@ -577,8 +579,13 @@ class _Lowering:
         for key, keyword in _CONSTRAINTS.items():
             value = schema.get(key)
             if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-                continue  # 3.0's boolean exclusiveMinimum modifies minimum; left to the models
+                continue  # 3.0's boolean exclusiveMinimum modifies minimum (below)
+            if key in _EXCLUSIVE_IN_3_0 and schema.get(_EXCLUSIVE_IN_3_0[key]) is True:
+                keyword = {"ge": "gt", "le": "lt"}[keyword]
             found.append(Constraint(Identifier(keyword), value))
+        multiple = schema.get("multipleOf")
+        if isinstance(multiple, (int, float)) and not isinstance(multiple, bool):
+            found.append(Constraint(Identifier("multiple_of"), multiple))
         return tuple(found)
 
     def body(

@@ -500,3 +500,33 @@ def test_vendor_extensions_never_reach_the_model_generator(tmp_path: Path) -> No
         "Owner.x-rate": "x_rate",
         "Owner.model_config": "model_config_",
     }
+
+
+def test_parameter_bounds_keep_exclusivity_and_multiples(tmp_path: Path) -> None:
+    schema = {
+        "type": "number",
+        "minimum": 0,
+        "exclusiveMinimum": True,  # OpenAPI 3.0: the bound itself is excluded
+        "maximum": 10,
+        "multipleOf": 0.5,
+    }
+    api, _ = lowered(
+        tmp_path,
+        {
+            "paths": {
+                "/weights": {
+                    "get": {
+                        "operationId": "weights",
+                        "parameters": [{"name": "w", "in": "query", "schema": schema}],
+                        "responses": {"200": ok()},
+                    }
+                }
+            }
+        },
+    )
+    (parameter,) = only_operation(api).parameters
+    assert [(c.keyword, c.value) for c in parameter.constraints] == [
+        ("gt", 0),
+        ("le", 10),
+        ("multiple_of", 0.5),
+    ]

@@ -17,6 +17,7 @@ order and without duplicates; it never raises for a bad spec.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -140,8 +141,15 @@ class _LocalFiles(Mapping[str, Any]):
         raise ValueError(f"refusing to fetch {uri}: only files of the spec may be read")
 
 
+_BACKEND_VARIABLE = "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"
+
+
 def _schema_diagnostics(spec: Spec) -> tuple[list[Diagnostic], Diagnostic | None]:
     """Errors from openapi-spec-validator, and a diagnostic for a crash (if any)."""
+    # The explanations below read the python-jsonschema backend's error objects;
+    # with jsonschema-rs installed (schemathesis brings it) the validator would
+    # pick that backend and its errors instead.  Set before the first import.
+    os.environ[_BACKEND_VARIABLE] = "jsonschema"
     # imported here: the validator costs a noticeable time to import
     from jsonschema_path import SchemaPath
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator

@@ -32,6 +32,8 @@ from hypothesis import strategies as st
 from generator import pipeline
 from generator.config import load_config
 from generator.errors import DiagnosticError
+from generator.name_checks import operation_name
+from generator.naming import FIELD_RESERVED, METHOD_RESERVED, wire_identifier
 from generator.pipeline import Build, build
 
 #: A file that only an injected payload would create.  Unique per test process.
@@ -450,8 +452,27 @@ def distinct_enough(values: Mapping[str, Any]) -> bool:
     """Whether hostile values avoid colliding with the spec's fixed siblings (else the
     spec would say something else, e.g. an enum with a repeated value)."""
     v = {**BENIGN, **values}
+    arguments = [
+        wire_identifier(str(name), {}, scope=METHOD_RESERVED)
+        for name in (
+            v["path_param.name"],
+            v["query_param.name"],
+            v["header_param.name"],
+            *FIXED_QUERY_PARAMETERS,
+            "filter",
+        )
+    ]
+    fields = [
+        wire_identifier(str(name), {}, scope=FIELD_RESERVED, reserved=FIELD_RESERVED)
+        for name in (v["prop.name"], *FIXED_PROPERTIES)
+    ]
     return (
-        v["enum.value"] != OTHER_ENUM_VALUE
+        # Names oagen could only tell apart by numbering are an error (OAG042) now.
+        len(set(arguments)) == len(arguments)
+        and len(set(fields)) == len(fields)
+        and operation_name(str(v["op.operationId"]), "get", "/")
+        != operation_name("addPet", "post", "/")
+        and v["enum.value"] != OTHER_ENUM_VALUE
         and v["query_enum.value"] != OTHER_QUERY_ENUM_VALUE
         and v["prop.name"] not in FIXED_PROPERTIES
         and v["query_param.name"] not in (*FIXED_QUERY_PARAMETERS, "filter")
@@ -587,6 +608,10 @@ def _is_float_call(node: ast.AST) -> bool:
     )
 
 
+#: `server/__main__.py` ends with exactly this; nothing else may run at import.
+MAIN_GUARD = "if __name__ == '__main__':\n    sys.exit(main())"
+
+
 def top_level_kinds(tree: ast.Module) -> list[tuple[str, ...]]:
     """One entry per module-level statement; refuses anything but the allowed kinds."""
     kinds: list[tuple[str, ...]] = []
@@ -615,6 +640,8 @@ def top_level_kinds(tree: ast.Module) -> list[tuple[str, ...]]:
             and not node.value.args
         ):
             kinds.append(("model_rebuild",))
+        elif ast.unparse(node) == MAIN_GUARD:
+            kinds.append(("main_guard",))
         else:
             raise AssertionError(
                 f"unexpected module-level statement {ast.unparse(node)[:120]!r}"
@@ -644,6 +671,8 @@ def bound_at_top(tree: ast.Module) -> list[str]:
     """Every name a module-level statement binds, in order, repeats included."""
     names: list[str] = []
     for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue  # binds `annotations`, which no code reads: shadowing it is harmless
         if isinstance(node, (ast.Import, ast.ImportFrom)):
             names += [(a.asname or a.name).split(".")[0] for a in node.names]
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):

@@ -20,7 +20,7 @@ from generator.errors import Diagnostic, Location
 from generator.load import Spec
 
 #: Modules whose code decides the diagnostics; their source is part of the key.
-_VALIDATING_MODULES = ("load.py", "validate.py", "errors.py")
+_VALIDATING_MODULES = ("load.py", "overlay.py", "validate.py", "errors.py")
 
 
 def cache_key(spec: Spec) -> str:

@@ -76,13 +76,28 @@ def _is_container(value: Any) -> bool:
 # Where each node came from
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Origin:
+    """A place in a file: ``base`` then the keys up the ``parent`` chain.  Pointers
+    are only spelled out when a position is asked for, so copying a large spec
+    does not build a string per node."""
+
     file: SpecFile
-    pointer: str
+    base: str
+    parent: _Origin | None = None
+    key: str | int = ""
 
     def child(self, key: str | int) -> _Origin:
-        return _Origin(self.file, join_pointer(self.pointer, key))
+        return _Origin(self.file, self.base, self, key)
+
+    @property
+    def pointer(self) -> str:
+        keys: list[str | int] = []
+        origin: _Origin = self
+        while origin.parent is not None:
+            keys.append(origin.key)
+            origin = origin.parent
+        return join_pointer(self.base, *reversed(keys))
 
 
 class _Places:
@@ -107,8 +122,9 @@ class _Places:
             for key, child in pairs:
                 count += 1
                 if _is_container(child):
-                    new = self._new(child, where.child(key))
-                    stack.append((child, new, where.child(key)))
+                    place = where.child(key)
+                    new = self._new(child, place)
+                    stack.append((child, new, place))
                 else:
                     new = child
                 if isinstance(target, dict):

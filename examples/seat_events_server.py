@@ -10,6 +10,7 @@ It serves a few events from memory, with the cursor pagination the spec describe
 from __future__ import annotations
 
 import base64
+import datetime
 
 from fastapi import HTTPException
 from sequence_usage.models import (
@@ -27,7 +28,7 @@ EVENTS = [
         customer_alias="acme" if index % 2 else "globex",
         seat_type="admin" if index % 3 == 0 else "member",
         sequence_account_id="0184421e-a9cc-711b-af93-bf0511d4d833",
-        event_timestamp=f"2024-01-{index + 1:02d}T00:00:00Z",
+        event_timestamp=datetime.datetime(2024, 1, index + 1, tzinfo=datetime.UTC),
         total=index,
     )
     for index in range(25)
@@ -60,23 +61,27 @@ class InMemorySeatEvents:
         customer_ids: str | None,
         seat_type: str | None,
         customer_event_id: str | None,
-        event_timestamp_before: str | None,
-        event_timestamp_after: str | None,
+        event_timestamp_before: datetime.datetime | None,
+        event_timestamp_after: datetime.datetime | None,
         sort_by: str | None,
         sequence_version: SequenceVersion | None,
     ) -> ListSeatEventsEndpointEndpointResponseModel:
         if not authorization.startswith("Basic "):
             raise HTTPException(status_code=401, detail="Basic credentials required")
-        page_size = limit or 10
-        if not 1 <= page_size <= 100:
-            raise HTTPException(
-                status_code=400, detail="limit must be between 1 and 100"
-            )
+        page_size = limit or 10  # the app has already answered 400 outside 1..100
         events = [
             event
             for event in EVENTS
             if (customer_alias is None or event.customer_alias == customer_alias)
             and (seat_type is None or event.seat_type == seat_type)
+            and (
+                event_timestamp_before is None
+                or event.event_timestamp < event_timestamp_before
+            )
+            and (
+                event_timestamp_after is None
+                or event.event_timestamp > event_timestamp_after
+            )
         ]
         start = decode_cursor(after) if after else 0
         page = events[start : start + page_size]

@@ -287,6 +287,13 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
         help="environment the client uses by default (server name or URL)",
     )
     parser.add_argument(
+        "--overlay",
+        action="append",
+        metavar="FILE",
+        help="OpenAPI Overlay 1.0 file to apply to the spec; repeat for several, applied "
+        "in order; replaces the configured overlays",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="treat warnings as errors"
     )
     parser.add_argument(
@@ -309,6 +316,11 @@ def _config(args: argparse.Namespace) -> Config:
         "output": _absolute(args.output, cwd),
         "package": args.package,
         "default-server": args.default_server,
+        "overlays": (
+            None
+            if args.overlay is None
+            else [str(cwd / overlay) for overlay in args.overlay]
+        ),
     }
     return load_config(pyproject, overrides)
 

@@ -23,7 +23,8 @@ KEYS: Mapping[str, str] = {
     "package": "name of the generated Python package",
     "default-server": "environment the client uses unless told otherwise (a server's name or URL)",
     "env": "table: client constructor argument -> environment variable it falls back to",
-    "overlays": "list of OpenAPI Overlay 1.0 files applied to the spec, in order",
+    "overlays": "list of OpenAPI Overlay 1.0 files applied to the spec, in order "
+    "(not to another spec given with --spec)",
 }
 #: Keys whose value is a table of strings rather than a string.
 TABLE_KEYS = frozenset({"env"})
@@ -72,9 +73,16 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
     if pyproject is not None:
         root = pyproject.parent
         settings = _read_table(pyproject)
+    configured_spec = settings.get("spec")
     for key, value in overrides.items():
         if value is not None:
             settings[key] = value
+    if (
+        overrides.get("overlays") is None
+        and configured_spec is not None
+        and not _same_file(root / str(configured_spec), root / str(settings["spec"]))
+    ):
+        settings.pop("overlays", None)  # they were written for the configured spec
 
     missing = [key for key in ("spec",) if key not in settings]
     if missing:
@@ -100,6 +108,13 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
         env_vars=dict(settings.get("env", {})),
         overlays=tuple(root / str(path) for path in settings.get("overlays", ())),
     )
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return first.resolve() == second.resolve()
+    except (OSError, RuntimeError, ValueError):
+        return first == second
 
 
 def _read_table(pyproject: Path) -> dict[str, Any]:

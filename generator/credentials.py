@@ -162,9 +162,13 @@ def plan_credentials(
         )
         prefix = f"{snake(key)}_" if kinds.count(kind) > 1 else ""
         builder.scheme(str(key), scheme, file.location(pointer), prefix)
-    sets_authorization = any(kind.startswith(("http", "oauth2")) for kind in kinds)
+    # A bearer token or OAuth2 already is the header's ready value; HTTP Basic is not
+    # (username/password), so beside it the header still takes a ready `Basic ...`.
+    sends_ready_value = any(
+        kind.startswith(("http", "oauth2")) and kind != "httpbasic" for kind in kinds
+    )
     first_hoisted = next(iter(hoisted), None)
-    if first_hoisted is not None and not sets_authorization:
+    if first_hoisted is not None and not sends_ready_value:
         builder.hoisted_authorization(first_hoisted, has_basic="httpbasic" in kinds)
     return CredentialPlan(tuple(builder.credentials), tuple(builder.diagnostics))
 

@@ -71,6 +71,14 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         "OAG051": "security scheme the generated client cannot apply (warning)",
         "OAG052": "x-oagen-pagination does not fit the operation (warning)",
         "OAG060": "datamodel-code-generator could not render the models",
+        # overlays
+        "OAG070": "malformed overlay document (version, info, actions, an action's "
+        "fields, an unknown field)",
+        "OAG071": "overlay target that is not an RFC 9535 JSONPath query",
+        "OAG072": "overlay action that cannot apply: it selects a primitive or null, "
+        "removes the whole document, or its update does not merge with the node",
+        "OAG073": "overlay target that selects nothing (warning)",
+        "OAG074": "overlays make the document too large (or too deeply nested) to process",
         # configuration
         "OAG101": "invalid [tool.oagen] configuration or missing spec setting",
     }

@@ -24,7 +24,9 @@ class Provenance:
     """Where the output came from; printed in every file's header."""
 
     generator_version: str
+    #: the spec, and the overlays applied to it ("spec.yaml with a.overlay.yaml")
     spec_path: str
+    #: with overlays, the sha256 of the spec's and the overlays' sha256 (see `overlay`)
     spec_sha256: str
 
 

@@ -34,7 +34,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -53,11 +53,13 @@ __all__ = [
     "Spec",
     "SpecFile",
     "escape_token",
+    "find_refs",
     "join_pointer",
     "load_spec",
     "parameter_key",
     "pointer_step",
     "pointer_tokens",
+    "read_document",
 ]
 
 #: Files larger than this are refused (OAG005).
@@ -663,6 +665,35 @@ def _read_file(path: Path, display: str) -> SpecFile:
     return spec_file
 
 
+def read_document(path: Path) -> tuple[SpecFile, list[Diagnostic]]:
+    """Read one YAML/JSON document that is not a spec (an overlay) exactly as a spec
+    file is read: same loader, size and alias limits, diagnostics (OAG001/2/5/6).
+    Returns the file and its duplicate-key warnings (OAG004)."""
+    display = display_path(path)
+    try:
+        absolute = path.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise _fail(
+            "OAG001",
+            f"cannot read {display}: {exc}",
+            Location(display, None, None, ""),
+            "check that the path names a readable file",
+        ) from None
+    document = _read_file(absolute, display)
+    if document._cache.pop("duplicates", False):
+        return document, document.duplicate_keys()
+    return document, []
+
+
+def find_refs(data: Any) -> tuple[RefSite, ...]:
+    """The ``$ref`` sites of data that did not come from one file (an overlaid spec)."""
+    try:
+        refs, _, _ = _scan(data)
+    except _Expanding:  # plain data built by oagen cannot contain itself
+        return ()
+    return tuple(refs)
+
+
 # ---------------------------------------------------------------------------
 # References
 
@@ -672,7 +703,7 @@ def _ref_location(file: SpecFile, at: str | None) -> Location | None:
     if at is None:
         return None
     loc = file.location(join_pointer(at, "$ref"))
-    return Location(file.display, loc.line, loc.col, at)
+    return Location(loc.file, loc.line, loc.col, at)  # an overlay may have written it
 
 
 def _resolve(
@@ -965,8 +996,9 @@ def _check_root(root: SpecFile) -> None:
         )
 
 
-def load_spec(path: Path | str) -> Spec:
-    """Load the spec at ``path`` and every file its ``$ref``s reach.
+def load_spec(path: Path | str, overlays: Sequence[Path] = ()) -> Spec:
+    """Load the spec at ``path``, apply ``overlays`` (OpenAPI Overlay 1.0 files, in
+    order) to its root document, and load every file its ``$ref``s reach.
 
     Raises DiagnosticError with every problem found (never a raw exception)."""
     given = Path(path)
@@ -982,6 +1014,15 @@ def load_spec(path: Path | str) -> Spec:
         ) from None
     root = _read_file(absolute, display)
     _check_root(root)
+    warnings: list[Diagnostic] = []
+    if overlays:
+        from generator.overlay import apply_overlays  # imports the JSONPath library
+
+        if root._cache.pop("duplicates", False):  # the overlaid root is a new file
+            warnings.extend(root.duplicate_keys())
+        root, overlay_warnings = apply_overlays(root, overlays)
+        warnings.extend(overlay_warnings)
+        _check_root(root)
     loading = _Loading(absolute.parent)
     loading.add(root)
     edges = loading.run()
@@ -990,7 +1031,6 @@ def load_spec(path: Path | str) -> Spec:
         raise DiagnosticError(
             sorted(dict.fromkeys(loading.diagnostics), key=Diagnostic.sort_key)
         )
-    warnings: list[Diagnostic] = []
     for spec_file in loading.files.values():
         if spec_file._cache.pop("duplicates", False):
             warnings.extend(spec_file.duplicate_keys())

@@ -48,7 +48,7 @@ def check_spec(
     config: Config, *, strict: bool = False
 ) -> tuple[Spec, tuple[Diagnostic, ...]]:
     """Load and validate; raise `DiagnosticError` when the spec cannot be generated from."""
-    spec = load_spec(config.spec)
+    spec = load_spec(config.spec, config.overlays)
     diagnostics = tuple(validate_cached(spec))
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)
@@ -58,9 +58,11 @@ def check_spec(
 def build(config: Config, *, strict: bool = False) -> Build:
     """Everything `generate` writes, computed without writing anything."""
     spec, diagnostics = check_spec(config, strict=strict)
+    overlays = ", ".join(map(config.display, config.overlays))
     provenance = Provenance(
         generator_version=generator.__version__,
-        spec_path=config.display(config.spec),
+        spec_path=config.display(config.spec)
+        + (f" with {overlays}" if overlays else ""),
         spec_sha256=spec.root.sha256,
     )
     options = LowerOptions(

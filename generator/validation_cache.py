@@ -22,6 +22,7 @@ from generator.load import Spec
 #: Modules whose code decides the diagnostics; their source is part of the key.
 _VALIDATING_MODULES = (
     "load.py",
+    "overlay.py",
     "validate.py",
     "errors.py",
     "schema_hints.py",

@@ -259,6 +259,45 @@ def test_an_authorization_header_is_hoisted_out_of_every_method(tmp_path: Path) 
     )  # the only value is pinned
 
 
+def test_a_basic_scheme_beside_an_authorization_header_asks_once(
+    tmp_path: Path,
+) -> None:
+    """The seed's overlay adds HTTP Basic to a spec whose operations also declare the
+    Authorization header: one username/password, plus the header's ready value."""
+    auth = {"name": "Authorization", "in": "header", "required": True}
+    auth |= {"description": "Eg. `Basic x`", "schema": {"type": "string"}}
+    operation = {
+        "operationId": "getA",
+        "parameters": [auth],
+        "responses": {"200": ok()},
+    }
+    schemes = {"basicAuth": {"type": "http", "scheme": "basic"}}
+    api, diagnostics = lowered(
+        tmp_path,
+        {
+            "paths": {"/a": {"get": operation}},
+            "components": {"securitySchemes": schemes},
+            "security": [{"basicAuth": []}],
+        },
+    )
+    assert diagnostics == []
+    assert [a.name for a in api.client_arguments] == [
+        "username",
+        "password",
+        "authorization",
+    ]
+    assert [c.runtime_class for c in api.credentials] == ["BasicAuth", "HeaderAuth"]
+    bearer = {"bearer": {"type": "http", "scheme": "bearer"}}
+    api, _ = lowered(
+        tmp_path,
+        {
+            "paths": {"/a": {"get": operation}},
+            "components": {"securitySchemes": bearer},
+        },
+    )
+    assert [a.name for a in api.client_arguments] == ["token"]  # the token is the value
+
+
 def test_an_unknown_env_argument_is_an_error(tmp_path: Path) -> None:
     _, diagnostics = lowered(tmp_path, {"paths": {}}, env={"api_key": "X"})
     (error,) = diagnostics

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime
 import importlib
 from collections.abc import Iterator
 from types import ModuleType
@@ -111,6 +112,9 @@ def test_a_page_decodes_into_models(client: Any, models: ModuleType) -> None:
     assert all(isinstance(item, models.SeatEvent) for item in page.items)
     assert page.items[0].customer_event_id == "event-1"
     assert page.items[0].total == 3
+    assert page.items[0].event_timestamp == datetime.datetime(
+        2022, 10, 1, tzinfo=datetime.UTC
+    )  # a date-time by the overlay: parsed, with its offset
     assert isinstance(page.pagination, models.PaginationMeta)
     assert page.pagination.after == "next-cursor"
     assert page.pagination.total_result_size == 10
@@ -124,14 +128,16 @@ def test_parameters_arrive_as_typed_values(
         limit=7,
         customer_alias="acme",
         seat_type="admin",
-        event_timestamp_after="2022-01-01T00:00:00Z",
+        event_timestamp_after=datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC),
     )
     (received,) = calls
     assert received["after"] == "cursor-1"
     assert received["limit"] == 7 and type(received["limit"]) is int
     assert received["customer_alias"] == "acme"
     assert received["seat_type"] == "admin"
-    assert received["event_timestamp_after"] == "2022-01-01T00:00:00Z"
+    assert received["event_timestamp_after"] == datetime.datetime(
+        2022, 1, 1, tzinfo=datetime.UTC
+    )  # a date-time by the overlay
     assert (
         received["sequence_version"] is models.SequenceVersion.V2024_07_30
     )  # the client pins it
@@ -239,6 +245,48 @@ def test_the_server_rejects_bad_parameters_with_the_declared_400(
     assert wrong_version.status_code == 400
     assert wrong_version.json()["error"]["errors"][0]["name"] == "Sequence-Version"
     assert calls == []  # the implementation never saw the invalid requests
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"limit": "0"},
+        {"limit": "101"},
+        {"customerIds": ",".join(f"c{n}" for n in range(26))},
+        {"customerIds": "a,,b"},
+        {"eventTimestampAfter": "last tuesday"},
+    ],
+)
+def test_the_seed_overlay_constraints_answer_400(
+    base_url: str, calls: list[dict[str, Any]], query: dict[str, str]
+) -> None:
+    """spec/seat-events.overlay.yaml: limit 1..100, at most 25 customer IDs, date-times."""
+    response = httpx.get(
+        f"{base_url}/seat-events", params=query, headers={"Authorization": CREDENTIALS}
+    )
+    assert response.status_code == 400, response.text
+    (problem,) = response.json()["error"]["errors"]
+    assert problem["location"] == "query" and problem["name"] == next(iter(query))
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"limit": "1"},
+        {"limit": "100"},
+        {"customerIds": ",".join(f"c{n}" for n in range(25))},
+        {"eventTimestampAfter": "2022-10-01T00:00:00Z"},
+    ],
+)
+def test_the_seed_overlay_bounds_are_inclusive(
+    base_url: str, calls: list[dict[str, Any]], query: dict[str, str]
+) -> None:
+    response = httpx.get(
+        f"{base_url}/seat-events", params=query, headers={"Authorization": CREDENTIALS}
+    )
+    assert response.status_code == 200, response.text
+    assert len(calls) == 1
 
 
 def test_a_missing_authorization_header_answers_401(

@@ -341,3 +341,19 @@ def test_verify_usage_errors_exit_2(project: Path) -> None:
 def test_verify_works_on_the_generated_package() -> None:
     done = oagen("verify", "generated/sequence_usage", cwd=REPO)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_copy_can_be_narrowed_in_place(project: Path) -> None:
+    vendored = vendor(project)
+    assert (vendored / "server" / "app.py").is_file()
+    vendor(project, "--only", "models")
+    assert sorted(tree(vendored)) == [
+        "VENDORED.md",
+        "__init__.py",
+        MANIFEST_NAME,
+        "_runtime/__init__.py",
+        "_runtime/serialization.py",
+        "models.py",
+        "py.typed",
+    ]
+    assert oagen("verify", str(vendored), cwd=project).returncode == 0

@@ -8,10 +8,14 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import generator
-from generator.config import KEYS, Config, find_pyproject, load_config
+from generator.config import KEYS, NO_SPEC, Config, find_pyproject, load_config
 from generator.errors import Diagnostic, DiagnosticError
+
+if TYPE_CHECKING:
+    from generator.drift import Drift
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
@@ -22,11 +26,16 @@ EXIT_CODES = f"""\
 exit codes:
   {EXIT_OK}  success (for check: generated code is up to date)
   {EXIT_DRIFT}  check: the generated code differs from what the spec gives (a diff is printed);
+     verify: files were edited by hand, or the spec changed since;
      diff --fail-on: a change at that level or above
   {EXIT_INVALID}  invalid spec, configuration or usage, or the output folder cannot be written;
      nothing is written
   {EXIT_INTERNAL}  internal error in oagen (please report it; --debug shows the traceback)
 """
+
+#: `diff --fail-on` choices: `apidiff.report.FAIL_ON`'s keys (a test keeps them equal),
+#: spelled out so that building the parser does not import apidiff (and YAML).
+FAIL_ON_CHOICES = ("breaking", "non-breaking", "never")
 
 _CONFIG_HELP = (
     "configuration, from [tool.oagen] in pyproject.toml (flags override it):\n"
@@ -118,19 +127,123 @@ def _api_changes_since_head(config: Config) -> None:
 
 
 def run_check(config: Config, args: argparse.Namespace) -> int:
+    label = config.display(config.package_dir)
+    reason = "--full" if args.full else "--strict" if args.strict else ""
+    if not reason:
+        from generator.fast_check import fast_check
+
+        fast = fast_check(config)
+        if fast.clean:
+            return _report_check(args, None, label, fast_path=True, reason="")
+        reason = fast.reason
     from generator.drift import compare
     from generator.pipeline import build
 
     result = build(config, strict=args.strict)
     _report(result.diagnostics)
-    label = config.display(config.package_dir)
     drift = compare(result.files, config.package_dir, label)
-    if drift.clean:
-        _say(args, drift.summary(label))
+    return _report_check(args, drift, label, fast_path=False, reason=reason)
+
+
+def _report_check(
+    args: argparse.Namespace,
+    drift: Drift | None,
+    label: str,
+    *,
+    fast_path: bool,
+    reason: str,
+) -> int:
+    """JSON alone on stdout, or the diff on stdout and the summary on stderr."""
+    clean = drift is None or drift.clean
+    if args.format == "json":
+        from generator.drift_report import as_json
+
+        sys.stdout.write(
+            as_json(drift, fast_path=fast_path, package=label, reason=reason)
+        )
+    elif drift is not None and not drift.clean:
+        from generator.drift_report import colour, wants_colour
+
+        sys.stdout.write(colour(drift.diff) if wants_colour(sys.stdout) else drift.diff)
+    if clean:
+        how = (
+            "manifest and file hashes match, nothing regenerated"
+            if fast_path
+            else ("regenerated and compared")
+        )
+        _say(args, f"{label} is up to date ({how})")
         return EXIT_OK
-    sys.stdout.write(drift.diff)
+    assert drift is not None
     print(f"{drift.summary(label)}\nrun `oagen generate` to update it", file=sys.stderr)
     return EXIT_DRIFT
+
+
+def run_vendor(config: Config, args: argparse.Namespace) -> int:
+    from generator.emit import EmitError, emit
+    from generator.pipeline import build
+    from generator.stamp import Vendoring
+    from generator.vendor import VendorError, check_target
+
+    into = Path.cwd() / args.into
+    package_dir = into / config.package
+    shown = config.display(package_dir)
+    try:
+        check_target(package_dir)
+    except VendorError as error:
+        raise _UsageError(str(error)) from None
+    vendoring = Vendoring(into=config.display(into), only=args.only)
+    result = build(config, strict=args.strict, vendor=vendoring)
+    _report(result.diagnostics)
+    try:
+        emit(result.files, package_dir)
+    except (EmitError, OSError) as error:
+        raise _UsageError(f"cannot write {shown}: {error}") from None
+    _say(args, f"vendored {len(result.files)} files into {shown}")
+    return EXIT_OK
+
+
+def run_verify(config: Config | None, args: argparse.Namespace) -> int:
+    from generator.verify import VerifyError, find_package, render, verify
+
+    cwd = Path.cwd()
+    spec, root = _verify_spec(args, cwd)
+    try:
+        package_dir = find_package(cwd / args.folder)
+        result = verify(package_dir, spec, root)
+    except VerifyError as error:
+        raise _UsageError(str(error)) from None
+    report = render(result, _shown(package_dir, cwd))
+    if not result.ok:
+        sys.stdout.write(report)
+        return EXIT_DRIFT
+    if not args.quiet:
+        sys.stdout.write(report)
+    return EXIT_OK
+
+
+def _verify_spec(args: argparse.Namespace, cwd: Path) -> tuple[Path | None, Path]:
+    """The spec to check against (--spec, else the configuration's) and the project folder."""
+    if args.config is not None and not args.config.is_file():
+        raise _UsageError(f"--config {args.config}: no such file")
+    pyproject = args.config or find_pyproject(cwd)
+    if args.spec is not None:
+        return cwd / args.spec, pyproject.parent if pyproject else cwd
+    if pyproject is None:
+        return None, cwd
+    try:
+        config = load_config(pyproject, {})
+    except DiagnosticError as error:
+        if all(d.message == NO_SPEC for d in error.diagnostics):
+            return None, pyproject.parent  # nothing to check against: hand edits only
+        raise
+    return config.spec, config.root
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def run_serve(config: Config, args: argparse.Namespace) -> int:
@@ -198,6 +311,11 @@ def _parser() -> argparse.ArgumentParser:
         ),
         ("validate", run_validate, "validate the spec only"),
         (
+            "vendor",
+            run_vendor,
+            "write a self-contained, renamed copy of the package into another project",
+        ),
+        (
             "serve",
             run_serve,
             "serve the API with --mock: every operation answers from the spec's examples",
@@ -211,11 +329,84 @@ def _parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         command.set_defaults(run=run, configured=True)
-        _common_options(command)
+        _common_options(command, output=name != "vendor")
         if name == "serve":
             _serve_options(command)
+        if name == "check":
+            _check_options(command)
+        if name == "vendor":
+            _vendor_options(command)
+    _verify_command(commands)
     _diff_command(commands)
     return parser
+
+
+def _check_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="regenerate and compare even when the manifest says nothing changed",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: a diff on stdout and a summary on stderr (default); json: one "
+        "object on stdout",
+    )
+
+
+def _vendor_options(parser: argparse.ArgumentParser) -> None:
+    from generator.parts import PARTS
+
+    parser.add_argument(
+        "--into",
+        required=True,
+        metavar="DIR",
+        help="folder that receives the package (as DIR/PACKAGE)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=tuple(PARTS),
+        help="keep one part (with the models and the runtime it needs)",
+    )
+
+
+def _verify_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    summary = (
+        "exit 1 when a generated or vendored package was edited by hand or its spec "
+        "changed since"
+    )
+    command = commands.add_parser(
+        "verify",
+        help=summary,
+        description=summary,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.set_defaults(run=run_verify, configured=False)
+    command.add_argument(
+        "folder",
+        metavar="DIR",
+        help="the package folder (or the folder holding exactly one oagen package)",
+    )
+    command.add_argument(
+        "--spec",
+        help="the spec to check against (default: the one in [tool.oagen], if any)",
+    )
+    command.add_argument(
+        "--config",
+        type=Path,
+        help="pyproject.toml to read [tool.oagen] from (default: nearest one)",
+    )
+    command.add_argument(
+        "-q", "--quiet", action="store_true", help="print only problems"
+    )
+    command.add_argument(
+        "--debug", action="store_true", help="show a traceback on internal errors"
+    )
 
 
 def _serve_options(parser: argparse.ArgumentParser) -> None:
@@ -240,8 +431,6 @@ def _serve_options(parser: argparse.ArgumentParser) -> None:
 def _diff_command(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> None:
-    from generator.apidiff.report import FAIL_ON
-
     summary = (
         "list the API changes from OLD to NEW, each breaking or not, with its rule id"
     )
@@ -263,7 +452,7 @@ def _diff_command(
     )
     command.add_argument(
         "--fail-on",
-        choices=tuple(FAIL_ON),
+        choices=FAIL_ON_CHOICES,
         default="never",
         help="exit 1 when there is a change at this level (non-breaking includes "
         "breaking); default: never",
@@ -273,14 +462,17 @@ def _diff_command(
     )
 
 
-def _common_options(parser: argparse.ArgumentParser) -> None:
+def _common_options(parser: argparse.ArgumentParser, *, output: bool = True) -> None:
     parser.add_argument(
         "--config",
         type=Path,
         help="pyproject.toml to read [tool.oagen] from (default: nearest one)",
     )
     parser.add_argument("--spec", help="OpenAPI document (YAML or JSON)")
-    parser.add_argument("--output", help="folder that receives the generated package")
+    if output:
+        parser.add_argument(
+            "--output", help="folder that receives the generated package"
+        )
     parser.add_argument("--package", help="name of the generated package")
     parser.add_argument(
         "--default-server",
@@ -313,7 +505,7 @@ def _config(args: argparse.Namespace) -> Config:
     cwd = Path.cwd()
     overrides = {
         "spec": _absolute(args.spec, cwd),
-        "output": _absolute(args.output, cwd),
+        "output": _absolute(getattr(args, "output", None), cwd),
         "package": args.package,
         "default-server": args.default_server,
         "overlays": (

@@ -26,6 +26,8 @@ KEYS: Mapping[str, str] = {
     "overlays": "list of OpenAPI Overlay 1.0 files applied to the spec, in order "
     "(not to another spec given with --spec)",
 }
+#: The message when neither [tool.oagen] nor a flag names the spec.
+NO_SPEC = "no spec given"
 #: Keys whose value is a table of strings rather than a string.
 TABLE_KEYS = frozenset({"env"})
 #: Keys whose value is a list of strings.
@@ -88,7 +90,7 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
     if missing:
         raise _config_error(
             pyproject,
-            "no spec given",
+            NO_SPEC,
             'set `spec = "spec/openapi.yaml"` under [tool.oagen] in pyproject.toml, or pass --spec',
         )
     spec = root / str(settings["spec"])

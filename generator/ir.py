@@ -28,6 +28,8 @@ class Provenance:
     spec_path: str
     #: with overlays, the sha256 of the spec's and the overlays' sha256 (see `overlay`)
     spec_sha256: str
+    #: What the header tells a reader to run instead of editing.
+    update_command: str = "oagen generate"
 
 
 @dataclass(frozen=True)
@@ -379,6 +381,8 @@ class Api:
     #: (class, field) pairs the generated code reads; the models must define them.
     model_fields_used: tuple[tuple[ClassName, Identifier], ...] = ()
     flavours: tuple[ClientFlavour, ...] = (SYNC, ASYNC)
+    #: The parts of the package rendered (`generator.parts`): `--only` keeps fewer.
+    parts: frozenset[str] = frozenset({"client", "models", "server"})
 
     @property
     def client_arguments(self) -> tuple[ClientArgument, ...]:

@@ -1,15 +1,15 @@
-"""load -> validate -> lower -> render -> format, shared by every command.
+"""load -> validate -> lower -> render -> format -> manifest, shared by every command.
 
 Each stage is a function of the one before; nothing here touches the output
 folder (that is `emit`'s job), so `check` and `generate` run exactly the same
-code up to the point where one writes and the other compares.
+code up to the point where one writes and the other compares.  `vendor` runs it
+too, with a `Vendoring` that keeps one part and adds VENDORED.md.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
-from pathlib import Path
 
 import generator
 from generator.config import Config
@@ -19,8 +19,14 @@ from generator.format import format_files
 from generator.ir import Provenance
 from generator.load import Spec, load_spec
 from generator.lower import LowerOptions, lower
+from generator.manifest import add_manifest
+from generator.parts import parts_of, select
 from generator.render import render_package
+from generator.stamp import Vendoring, build_inputs, template_dir
 from generator.validation_cache import validate_cached
+from generator.vendor import VENDORED_NAME, vendored_readme
+
+__all__ = ["RUNTIME_PACKAGE", "Build", "build", "check_spec", "template_dir"]
 
 #: Where the generated package keeps its copy of `generator/runtime/`.
 RUNTIME_PACKAGE = "_runtime"
@@ -34,16 +40,6 @@ class Build:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def template_dir() -> Path:
-    """The built-in templates: inside the package when installed, beside it in a checkout."""
-    installed = Path(generator.__file__).parent / "templates"
-    return (
-        installed
-        if installed.is_dir()
-        else Path(generator.__file__).parent.parent / "templates"
-    )
-
-
 def check_spec(
     config: Config, *, strict: bool = False
 ) -> tuple[Spec, tuple[Diagnostic, ...]]:
@@ -55,8 +51,10 @@ def check_spec(
     return spec, diagnostics
 
 
-def build(config: Config, *, strict: bool = False) -> Build:
-    """Everything `generate` writes, computed without writing anything."""
+def build(
+    config: Config, *, strict: bool = False, vendor: Vendoring | None = None
+) -> Build:
+    """Everything `generate` (or `vendor`) writes, computed without writing anything."""
     spec, diagnostics = check_spec(config, strict=strict)
     overlays = ", ".join(map(config.display, config.overlays))
     provenance = Provenance(
@@ -64,11 +62,13 @@ def build(config: Config, *, strict: bool = False) -> Build:
         spec_path=config.display(config.spec)
         + (f" with {overlays}" if overlays else ""),
         spec_sha256=spec.root.sha256,
+        update_command="oagen generate" if vendor is None else "oagen vendor",
     )
     options = LowerOptions(
         config.package, config.default_server, provenance, config.env_vars
     )
     api, lowering = lower(spec, options)
+    api = replace(api, parts=parts_of(vendor.only if vendor else None))
     diagnostics += tuple(lowering)
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)
@@ -76,7 +76,11 @@ def build(config: Config, *, strict: bool = False) -> Build:
     files = render_package(api, [templates])
     files["models.py"] = render_models(api, templates / "models")
     files.update(runtime_files())
-    return Build(format_files(files, provenance), diagnostics)
+    files = format_files(files, provenance)
+    if vendor is not None:
+        files = select(files, vendor.only)
+        files[VENDORED_NAME] = vendored_readme(config, vendor, spec.root.sha256)
+    return Build(add_manifest(files, build_inputs(config, spec, vendor)), diagnostics)
 
 
 def runtime_files() -> dict[str, str]:

@@ -168,11 +168,13 @@ def inputs(
 
 def build_inputs(config: Config, spec: Spec, vendor: Vendoring | None) -> Inputs:
     """The inputs of a build, from the loaded spec (which knows every file it reached)."""
+    # The file bytes, as `current_inputs` hashes them: the loaded root's own
+    # sha256 also covers the overlays applied to it.
     return inputs(
         config,
         {
-            path.relative_to(spec.folder).as_posix(): file.sha256
-            for path, file in spec.files.items()
+            path.relative_to(spec.folder).as_posix(): sha256_file(path)
+            for path in spec.files
         },
         vendor,
     )

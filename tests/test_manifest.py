@@ -65,7 +65,8 @@ def project(tmp_path: Path) -> Path:
     )
     (tmp_path / "overlays").mkdir()
     (tmp_path / "overlays" / "rename.yaml").write_text(
-        "overlay: 1.0.0\ninfo: {title: rename, version: '1'}\nactions: []\n",
+        "overlay: 1.0.0\ninfo: {title: rename, version: '1'}\nactions:\n"
+        "  - {target: $.info, update: {description: Overlaid.}}\n",
         encoding="utf-8",
     )
     (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
@@ -143,7 +144,7 @@ def _edit(path: Path, old: str, new: str) -> Callable[[], None]:
             "spec.files.seat-events.yaml",
         ),
         ("spec/common.yaml", "type: string", "type: integer", "spec.files.common.yaml"),
-        ("overlays/rename.yaml", "actions: []", "actions: [] # x", "overlays"),
+        ("overlays/rename.yaml", "Overlaid.", "Overlaid again.", "overlays"),
         (
             "pyproject.toml",
             'default-server = "sandbox"',

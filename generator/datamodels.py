@@ -19,17 +19,52 @@ from typing import Any
 
 from generator import cache, nullability
 from generator.errors import Diagnostic, DiagnosticError
-from generator.escape import literal
-from generator.ir import Api
+from generator.escape import docstring, literal
+from generator.ir import Api, ModelIndex
+from generator.model_modules import ModelModule, split_models
+from generator.render import environment
 
 #: The module docstring of the generated models file.
 _DOCSTRING = '"""Pydantic models for the schemas of the API."""\n\n'
+#: Renders `models/__init__.py` when the models are split (see `model_modules`).
+_INDEX_TEMPLATE = "models_index/__init__.py.jinja"
 #: What a model that lists fields to omit while None imports (see `nullability`).
 _OMIT_IMPORT = "from ._runtime.serialization import omit_if_none\n"
 
 
 class ModelRenderError(Exception):
     """datamodel-code-generator failed or produced names lowering did not ask for."""
+
+
+def render_model_files(api: Api, templates: Path) -> dict[str, str]:
+    """`models.py`, or for a large API the lazily loaded `models/` package."""
+    source = render_models(api, templates / "models")
+    modules = split_models(source, api.model_schemas)
+    if modules is None:
+        return {"models.py": source}
+    files = {
+        f"models/{module.name}.py": _module_docstring(module) + module.source
+        for module in modules
+    }
+    index = ModelIndex(
+        package=api.package,
+        count=sum(len(module.classes) for module in modules),
+        modules=tuple(modules),
+    )
+    template = environment([templates]).get_template(_INDEX_TEMPLATE)
+    files["models/__init__.py"] = template.render(index=index)
+    return files
+
+
+def _module_docstring(module: ModelModule) -> str:
+    names = [f"`{name}`" for name in module.classes]
+    if len(names) == 1:
+        text = f"The {names[0]} model."
+    elif len(names) <= 6:
+        text = f"The models {', '.join(names[:-1])} and {names[-1]}."
+    else:
+        text = f"The models {', '.join(names[:5])} and {len(names) - 5} more."
+    return f'"""{docstring(text)}"""\n\n'
 
 
 def render_models(api: Api, template_dir: Path) -> str:

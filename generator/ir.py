@@ -10,13 +10,32 @@ URLs, wire names) stays a plain `str` and must go through the `literal`,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from generator.naming import ClassName, Code, Identifier
+from generator.naming import ClassName, Code, Identifier, import_order
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
+#: The exception hierarchy of `errors.py`, re-exported by the package.
+ERROR_CLASSES = (
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConflictError",
+    "InternalServerError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "UnprocessableEntityError",
+)
+#: A name that is not an attribute (`Pet` in `list[Pet]`, not `V1` in `Version.V1`).
+_RUNTIME_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
 
 
 @dataclass(frozen=True)
@@ -410,11 +429,58 @@ class Api:
         names = {"Client", "AsyncClient", "Environment"}
         for resource in self.resources:
             names.update((resource.class_name, resource.async_class_name))
-        return tuple(Code(name) for name in sorted(names))
+        return tuple(Code(name) for name in sorted(names, key=import_order))
 
     @property
     def interface_names(self) -> tuple[ClassName, ...]:
-        return tuple(sorted(resource.interface_name for resource in self.resources))
+        return tuple(
+            sorted(
+                (resource.interface_name for resource in self.resources),
+                key=import_order,
+            )
+        )
+
+    @property
+    def error_exports(self) -> tuple[Code, ...]:
+        """The exception classes the package re-exports from `errors`."""
+        return tuple(Code(name) for name in sorted(ERROR_CLASSES, key=import_order))
+
+    @property
+    def package_exports(self) -> tuple[Code, ...]:
+        names = {"AsyncClient", "Client", "Environment", *ERROR_CLASSES}
+        return tuple(Code(name) for name in sorted(names, key=import_order))
+
+    def runtime(self, code: Code) -> Code:
+        """`code` as the client evaluates it at run time: models through `_models`.
+
+        The client imports model classes for its annotations only (under
+        TYPE_CHECKING), so importing it does not load every model; the few
+        expressions it evaluates (`cast_to=`, error types, defaults) reach them as
+        `_models.Name`, which loads that model's module on first use.
+        """
+        return Code(
+            _RUNTIME_NAME.sub(
+                lambda m: (
+                    f"_models.{m.group()}"
+                    if m.group() in self.model_schemas
+                    else m.group()
+                ),
+                code,
+            )
+        )
+
+    @property
+    def client_runtime_codes(self) -> tuple[Code, ...]:
+        """Every expression the client evaluates that may name a model."""
+        found = [argument.default for argument in self.client_arguments]
+        for operation in self.operations:
+            found.append(operation.result)
+            found.extend(error.annotation for error in operation.error_types)
+        return tuple(found)
+
+    @property
+    def client_uses_models(self) -> bool:
+        return any(self.runtime(code) != code for code in self.client_runtime_codes)
 
     @property
     def error_body_operations(self) -> tuple[Operation, ...]:
@@ -425,7 +491,12 @@ class Api:
 
     @property
     def mock_class_names(self) -> tuple[ClassName, ...]:
-        return tuple(sorted(resource.mock_class_name for resource in self.resources))
+        return tuple(
+            sorted(
+                (resource.mock_class_name for resource in self.resources),
+                key=import_order,
+            )
+        )
 
     @property
     def has_server_variables(self) -> bool:
@@ -447,8 +518,35 @@ class Api:
             names.update(parameter.fastapi_marker for parameter in operation.parameters)
             if operation.body:
                 names.add("Body")
-        return tuple(Code(name) for name in sorted(names))
+        return tuple(Code(name) for name in sorted(names, key=import_order))
 
     @property
     def server_uses_annotated(self) -> bool:
         return any(operation.arguments for operation in self.operations)
+
+
+@dataclass(frozen=True)
+class ModelIndex:
+    """What `models/__init__.py` of a split models package lists (see `model_modules`)."""
+
+    package: Identifier
+    count: int
+    #: `model_modules.ModelModule`s: name, classes, source.
+    modules: tuple[Any, ...]
+
+    @property
+    def sorted_modules(self) -> tuple[Any, ...]:
+        """In the order ruff's isort puts their imports."""
+        return tuple(sorted(self.modules, key=lambda m: import_order(m.name)[1]))
+
+    def sorted_classes(self, module: Any) -> tuple[ClassName, ...]:
+        return tuple(sorted(module.classes, key=import_order))
+
+    @property
+    def names(self) -> tuple[ClassName, ...]:
+        return tuple(
+            sorted(
+                (name for module in self.modules for name in module.classes),
+                key=import_order,
+            )
+        )

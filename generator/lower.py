@@ -50,6 +50,7 @@ from generator.naming import (
     Identifier,
     Namespace,
     constant,
+    import_order,
     pascal,
     snake,
     wire_identifier,
@@ -738,7 +739,7 @@ class _Lowering:
         server += [op.result for op in operations]
         client = [a.annotation for op in operations for a in op.client_arguments]
         client += [op.result for op in operations]
-        client += [e.annotation for op in operations for e in op.error_types]
+        # Error types are only evaluated at run time, through `_models` (Api.runtime).
         client += [op.pagination.item_annotation for op in operations if op.pagination]
         mock = server + [
             op.mock.paging.item_type for op in operations if op.mock and op.mock.paging
@@ -767,7 +768,10 @@ class _Lowering:
         self, annotations: list[Code]
     ) -> tuple[tuple[ClassName, ...], tuple[Identifier, ...]]:
         names = {name for text in annotations for name in _NAME.findall(text)}
-        models = sorted(ClassName(n) for n in names if n in self.registry.schemas)
+        models = sorted(
+            (ClassName(n) for n in names if n in self.registry.schemas),
+            key=import_order,
+        )
         modules = sorted(
             Identifier(m) for m in _STDLIB_MODULES if f"{m}." in " ".join(annotations)
         )

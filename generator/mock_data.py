@@ -148,15 +148,23 @@ class _Sampler:
         if kind == "array":
             return []
         if kind == "object" or "properties" in schema:
+            required = _required(schema)
             return {
-                name: self.value(value, file, _MAX_DEPTH, frozenset())
+                name: self._leaf(value, file)
                 for name, value in _properties(schema).items()
-                if name in _required(schema) and not self._is_model(value)
+                if name in required
             }
         return self.value(schema, file, 0, frozenset()) if kind else {}
 
-    def _is_model(self, schema: Any) -> bool:
-        return isinstance(schema, Mapping) and "$ref" in schema
+    def _leaf(self, schema: Any, file: Any) -> Any:
+        """A required field's value at the end of a recursion: scalars and enums as
+        usual, objects as their own smallest values (nested only this once)."""
+        resolved, at, _ = self._deref(schema, file)
+        if not isinstance(resolved, Mapping):
+            return {}
+        if _type(resolved) in ("object", "array") or "properties" in resolved:
+            return [] if _type(resolved) == "array" else {}
+        return self.value(resolved, at, _MAX_DEPTH, frozenset())
 
     def _branch(
         self,

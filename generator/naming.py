@@ -68,7 +68,7 @@ TEMPLATE_NAMES = frozenset(
         "NOT_GIVEN", "NotGiven", "AsyncTransport", "SyncTransport", "AsyncPager",
         "SyncPager", "async_with_raw_response", "with_raw_response", "render_server_url",
         "USER_AGENT", "Environment", "Client", "AsyncClient", "template", "defaults",
-        "choices",
+        "choices", "_models", "TYPE_CHECKING",
         # server/app.py and server/interfaces.py
         "Annotated", "APIRouter", "Body", "Cookie", "FastAPI", "Header", "Path", "Query",
         "Response", "runtime_server", "create_app", "Awaitable", "Protocol", "app",
@@ -263,3 +263,23 @@ class Namespace:
 
     def __contains__(self, name: object) -> bool:
         return name in self._taken
+
+
+def import_order(name: str) -> tuple[int, list[tuple[int, int | str]], str]:
+    """Sort key for imported names and `__all__`, as ruff's isort and RUF022 order them.
+
+    CONSTANTS first (two or more characters, none lower case), then Classes, then
+    the rest; digits compare as numbers (`S2` before `S10`), case is ignored first.
+    """
+    if len(name) > 1 and not any(c.islower() for c in name):
+        kind = 0
+    elif name[:1].isupper():
+        kind = 1
+    else:
+        kind = 2
+    natural = [
+        (0, int(part)) if part.isdigit() else (1, part)
+        for part in re.split(r"(\d+)", name.lower())
+        if part
+    ]
+    return kind, natural, name

@@ -17,8 +17,9 @@ PARTS: Mapping[str, tuple[str, ...]] = {
     "models": (),
     "server": ("server/",),
 }
-#: Files every part keeps.
+#: Files every part keeps (`models/` is the models package of a large API).
 _ALWAYS = ("__init__.py", "models.py", "py.typed")
+_ALWAYS_FOLDERS = ("models/",)
 
 
 class SelectionError(Exception):
@@ -40,7 +41,8 @@ def select(files: Mapping[str, str], only: str | None) -> dict[str, str]:
     kept = {
         path
         for path in files
-        if path in _ALWAYS or any(path.startswith(prefix) for prefix in prefixes)
+        if path in _ALWAYS
+        or any(path.startswith(prefix) for prefix in (*prefixes, *_ALWAYS_FOLDERS))
     }
     pending = sorted(kept)
     while pending:

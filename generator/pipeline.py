@@ -13,7 +13,7 @@ from importlib import resources
 
 import generator
 from generator.config import Config
-from generator.datamodels import render_models
+from generator.datamodels import render_model_files
 from generator.errors import Diagnostic, DiagnosticError, has_errors
 from generator.format import format_files
 from generator.ir import Provenance
@@ -74,7 +74,7 @@ def build(
         raise DiagnosticError(diagnostics)
     templates = template_dir()
     files = render_package(api, [templates])
-    files["models.py"] = render_models(api, templates / "models")
+    files.update(render_model_files(api, templates))
     files.update(runtime_files())
     files = format_files(files, provenance)
     if vendor is not None:

@@ -608,6 +608,25 @@ def _is_float_call(node: ast.AST) -> bool:
     )
 
 
+def _type_checking_imports(node: ast.stmt) -> bool:
+    """`if TYPE_CHECKING:` (or `typing.TYPE_CHECKING`) holding imports and nothing else."""
+    return (
+        isinstance(node, ast.If)
+        and ast.unparse(node.test) in ("TYPE_CHECKING", "typing.TYPE_CHECKING")
+        and not node.orelse
+        and all(isinstance(child, ast.ImportFrom) for child in node.body)
+    )
+
+
+def _module_imports(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
+    """Module-level imports, those inside an `if TYPE_CHECKING:` block included."""
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node
+        elif _type_checking_imports(node):
+            yield from node.body  # type: ignore[attr-defined,misc]
+
+
 #: `server/__main__.py` ends with exactly this; nothing else may run at import.
 MAIN_GUARD = "if __name__ == '__main__':\n    sys.exit(main())"
 
@@ -642,6 +661,8 @@ def top_level_kinds(tree: ast.Module) -> list[tuple[str, ...]]:
             kinds.append(("model_rebuild",))
         elif ast.unparse(node) == MAIN_GUARD:
             kinds.append(("main_guard",))
+        elif _type_checking_imports(node):
+            kinds.append(("type_checking_imports",))
         else:
             raise AssertionError(
                 f"unexpected module-level statement {ast.unparse(node)[:120]!r}"
@@ -654,7 +675,7 @@ def imported(tree: ast.Module) -> Counter[tuple[str, str]]:
     own generated modules (`.models`, `.interfaces`...) are class names that follow the
     spec, so only their count matters."""
     found: Counter[tuple[str, str]] = Counter()
-    for node in tree.body:
+    for node in _module_imports(tree):
         if isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")
             for alias in node.names:
@@ -673,8 +694,15 @@ def bound_at_top(tree: ast.Module) -> list[str]:
     for node in tree.body:
         if isinstance(node, ast.ImportFrom) and node.module == "__future__":
             continue  # binds `annotations`, which no code reads: shadowing it is harmless
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names += [(a.asname or a.name).split(".")[0] for a in node.names]
+        if isinstance(node, (ast.Import, ast.ImportFrom)) or _type_checking_imports(
+            node
+        ):
+            imports = node.body if isinstance(node, ast.If) else [node]
+            names += [
+                (a.asname or a.name).split(".")[0]
+                for imported in imports
+                for a in imported.names  # type: ignore[attr-defined]
+            ]
         elif isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             names.append(node.name)
         elif isinstance(node, ast.Assign):

@@ -10,22 +10,26 @@ The server stub lives in the `server` subpackage, which needs FastAPI; the
 client needs only httpx and pydantic.
 """
 
-from .client import AsyncClient, Client, Environment
-from .errors import (
-    APIConnectionError,
-    APIError,
-    APIResponseValidationError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InternalServerError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    UnprocessableEntityError,
-)
+import importlib
+import typing
+
+if typing.TYPE_CHECKING:
+    from .client import AsyncClient, Client, Environment
+    from .errors import (
+        APIConnectionError,
+        APIError,
+        APIResponseValidationError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ConflictError,
+        InternalServerError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        UnprocessableEntityError,
+    )
 
 __all__ = [
     "APIConnectionError",
@@ -45,6 +49,41 @@ __all__ = [
     "RateLimitError",
     "UnprocessableEntityError",
 ]
+
+#: Where each name lives: imported on first use (PEP 562), so `import` is instant
+#: and the client, httpx and the models load only when the code reaches them.
+_LAZY: dict[str, str] = {
+    "AsyncClient": "client",
+    "Client": "client",
+    "Environment": "client",
+    "APIConnectionError": "errors",
+    "APIError": "errors",
+    "APIResponseValidationError": "errors",
+    "APIStatusError": "errors",
+    "APITimeoutError": "errors",
+    "AuthenticationError": "errors",
+    "BadRequestError": "errors",
+    "ConflictError": "errors",
+    "InternalServerError": "errors",
+    "NotFoundError": "errors",
+    "PermissionDeniedError": "errors",
+    "RateLimitError": "errors",
+    "UnprocessableEntityError": "errors",
+}
+
+
+def __getattr__(name: str) -> typing.Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 #: Version of the API described by the spec (`info.version`).
 API_VERSION = "0.1"

@@ -11,10 +11,11 @@ import enum
 import os
 from collections.abc import Mapping
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import httpx
 
+from . import models as _models
 from ._runtime.auth import BasicAuth, HeaderAuth, combine_auth
 from ._runtime.client import (
     DEFAULT_TIMEOUT,
@@ -25,11 +26,13 @@ from ._runtime.client import (
 )
 from ._runtime.pagination import AsyncPager, SyncPager
 from ._runtime.raw import async_with_raw_response, with_raw_response
-from .models import (
-    ListSeatEventsEndpointEndpointResponseModel,
-    SeatEvent,
-    SequenceVersion,
-)
+
+if TYPE_CHECKING:
+    from .models import (
+        ListSeatEventsEndpointEndpointResponseModel,
+        SeatEvent,
+        SequenceVersion,
+    )
 
 __all__ = [
     "AsyncClient",
@@ -127,7 +130,7 @@ class SeatEvents:
             headers={
                 "Sequence-Version": sequence_version,
             },
-            cast_to=ListSeatEventsEndpointEndpointResponseModel,
+            cast_to=_models.ListSeatEventsEndpointEndpointResponseModel,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -206,7 +209,7 @@ class Client:
         username: str | None = None,
         password: str | None = None,
         authorization: str | None = None,
-        sequence_version: SequenceVersion | None = SequenceVersion.V2024_07_30,
+        sequence_version: SequenceVersion | None = _models.SequenceVersion.V2024_07_30,
         environment: Environment = Environment.PRODUCTION,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,
@@ -359,7 +362,7 @@ class AsyncSeatEvents:
             headers={
                 "Sequence-Version": sequence_version,
             },
-            cast_to=ListSeatEventsEndpointEndpointResponseModel,
+            cast_to=_models.ListSeatEventsEndpointEndpointResponseModel,
             extra_headers=extra_headers,
             extra_query=extra_query,
             timeout=timeout,
@@ -440,7 +443,7 @@ class AsyncClient:
         username: str | None = None,
         password: str | None = None,
         authorization: str | None = None,
-        sequence_version: SequenceVersion | None = SequenceVersion.V2024_07_30,
+        sequence_version: SequenceVersion | None = _models.SequenceVersion.V2024_07_30,
         environment: Environment = Environment.PRODUCTION,
         base_url: str | httpx.URL | None = None,
         timeout: float | httpx.Timeout | None = DEFAULT_TIMEOUT,

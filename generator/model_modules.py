@@ -1,0 +1,301 @@
+"""Split a large models module into one module per schema, loaded on first use.
+
+Importing thousands of pydantic models costs seconds (GitHub's API: 4,863
+classes, 3.4 s), although a program uses a few of them.  Above a threshold the
+models become a package: `models/__init__.py` names every class and imports its
+module only when the class is first used, and each module holds one schema
+with the inline models only it uses.
+
+Classes that refer to each other in a cycle share a module, and a class that
+exactly one other class uses joins that class's module, so the modules import
+each other without cycles and every import happens at the top of a module.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from generator.naming import ClassName, Identifier, Namespace, import_order, snake
+
+#: With more model classes than this, `models` becomes a lazily loaded package.
+SPLIT_THRESHOLD = 60
+
+
+@dataclass(frozen=True)
+class ModelModule:
+    """One module of the models package: its name, classes and source (no header)."""
+
+    name: Identifier
+    classes: tuple[ClassName, ...]
+    source: str
+
+
+def split_models(source: str, schemas: Iterable[str]) -> list[ModelModule] | None:
+    """The modules for `source` (DCG's single module), or None to keep one module.
+
+    `schemas` are the classes oagen named (one per schema); the classes DCG adds
+    for nested inline objects join the module of the class that uses them.
+    """
+    tree = ast.parse(source)
+    imports: list[ast.ImportFrom | ast.Import] = []
+    classes: list[ast.ClassDef] = []
+    rebuilt: set[str] = set()
+    for index, node in enumerate(tree.body):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+        elif isinstance(node, ast.ClassDef):
+            classes.append(node)
+        elif (target := _rebuilt_class(node)) is not None:
+            rebuilt.add(target)
+        elif not (index == 0 and _is_docstring(node)):
+            return None  # a statement this splitter does not know how to place
+    if len(classes) <= SPLIT_THRESHOLD:
+        return None
+    names = {node.name for node in classes}
+    uses = {node.name: _names_used(node) & names - {node.name} for node in classes}
+    named = set(schemas)
+    groups = _groups([node.name for node in classes], uses, named)
+    module_names = Namespace()
+    by_class = {node.name: node for node in classes}
+    module_of: dict[str, Identifier] = {}
+    planned = []
+    for group in groups:
+        # Named after its first schema: nested classes come before their user.
+        title = next((name for name in group if name in named), group[0])
+        module = module_names.identifier(Identifier("_" + snake(title)))
+        planned.append((module, group))
+        module_of.update(dict.fromkeys(group, module))
+    return [
+        ModelModule(
+            module,
+            tuple(ClassName(name) for name in group),
+            _module_source(
+                source,
+                [by_class[name] for name in group],
+                imports,
+                module_of,
+                [name for name in group if name in rebuilt],
+            ),
+        )
+        for module, group in planned
+    ]
+
+
+def _rebuilt_class(node: ast.stmt) -> str | None:
+    """`X` for a module-level `X.model_rebuild()` (forward references resolved late)."""
+    if (
+        isinstance(node, ast.Expr)
+        and isinstance(call := node.value, ast.Call)
+        and not call.args
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "model_rebuild"
+        and isinstance(call.func.value, ast.Name)
+    ):
+        return call.func.value.id
+    return None
+
+
+def _is_docstring(node: ast.stmt) -> bool:
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
+    )
+
+
+def _names_used(node: ast.AST) -> set[str]:
+    """Every name the class spells: annotations, bases, defaults, quoted forward refs.
+
+    Docstrings are prose: a field described as "Owner" does not use `Owner`.
+    """
+    prose = {
+        id(child.value)
+        for child in ast.walk(node)
+        if isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant)
+    }
+    found: set[str] = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            found.add(child.id)
+        elif (
+            isinstance(child, ast.Constant)
+            and isinstance(child.value, str)
+            and id(child) not in prose
+            and child.value.isidentifier()
+        ):
+            found.add(child.value)
+    return found
+
+
+def _groups(
+    order: list[str], uses: Mapping[str, set[str]], schemas: set[str]
+) -> list[list[str]]:
+    """Classes grouped into modules, each group in source order, groups in source order.
+
+    Strongly connected classes form one group; a group of nested classes only
+    (no schema of its own) used by exactly one other group joins it.  Each
+    joined group is reachable only through its parent, so the groups still form
+    a DAG, and loading a schema loads nothing it does not use.
+    """
+    components = _strongly_connected(order, uses)
+    component_of = {name: i for i, comp in enumerate(components) for name in comp}
+    users: dict[int, set[int]] = {i: set() for i in range(len(components))}
+    for name, used in uses.items():
+        for target in used:
+            if component_of[target] != component_of[name]:
+                users[component_of[target]].add(component_of[name])
+    parent = list(range(len(components)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for component, its_users in users.items():
+        if len(its_users) == 1 and not schemas.intersection(components[component]):
+            parent[root(component)] = root(next(iter(its_users)))
+    position = {name: index for index, name in enumerate(order)}
+    merged: dict[int, list[str]] = {}
+    for i, comp in enumerate(components):
+        merged.setdefault(root(i), []).extend(comp)
+    groups = [sorted(group, key=position.__getitem__) for group in merged.values()]
+    return sorted(groups, key=lambda group: position[group[0]])
+
+
+def _strongly_connected(
+    order: list[str], uses: Mapping[str, set[str]]
+) -> list[list[str]]:
+    """Tarjan's algorithm, iterative (schemas nest deeper than Python's stack)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for start in order:
+        if start in index:
+            continue
+        work: list[tuple[str, Iterable[str]]] = [(start, iter(sorted(uses[start])))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, targets = work[-1]
+            advanced = False
+            for target in targets:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(sorted(uses[target]))))
+                    advanced = True
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == node:
+                        break
+                found.append(component)
+    return found
+
+
+def _module_source(
+    source: str,
+    classes: list[ast.ClassDef],
+    imports: list[ast.ImportFrom | ast.Import],
+    module_of: Mapping[str, Identifier],
+    rebuilt: list[str],
+) -> str:
+    used = set().union(*(_names_used(node) for node in classes))
+    own = {node.name for node in classes}
+    sections: dict[int, list[_Line]] = {0: [], 1: [], 2: []}
+    for node in imports:
+        kept = _kept_import(node, used)
+        if kept is not None:
+            section, line = kept
+            sections[section].append(line)
+    siblings: dict[str, list[str]] = {}
+    for name in sorted(used - own):
+        if name in module_of:
+            siblings.setdefault(module_of[name], []).append(name)
+    for target, names in siblings.items():
+        sections[2].append(_from_line(1, target, names))
+    blocks = ["from __future__ import annotations"] + [
+        "\n".join(line[-1] for line in sorted(lines, key=_line_order))
+        for _, lines in sorted(sections.items())
+        if lines
+    ]
+    body = "\n\n\n".join(_segment(source, node) for node in classes)
+    rebuilds = "".join(f"{name}.model_rebuild()\n" for name in rebuilt)
+    return (
+        "\n\n".join(blocks)
+        + "\n\n\n"
+        + body
+        + "\n"
+        + ("\n\n" + rebuilds if rebuilds else "")
+    )
+
+
+#: (kind: 0 `import x` / 1 `from x import`, -level of a relative import, module, line)
+_Line = tuple[int, int, str, str]
+
+
+def _line_order(line: _Line) -> tuple[int, int, list[tuple[int, int | str]]]:
+    """ruff's isort order in a section: `import x` first, then `from` imports, parents
+    (`..`) before siblings (`.`), modules in natural order."""
+    kind, level, module, _ = line
+    return kind, level, import_order(module)[1]
+
+
+def _from_line(level: int, module: str, names: list[str]) -> _Line:
+    joined = ", ".join(sorted(names, key=import_order))
+    return 1, -level, module, f"from {'.' * level}{module} import {joined}"
+
+
+def _kept_import(
+    node: ast.ImportFrom | ast.Import, used: set[str]
+) -> tuple[int, _Line] | None:
+    """(section, import line) with only the names this module uses, one level deeper.
+
+    Sections: 0 the standard library, 1 third-party packages, 2 the package itself.
+    """
+    if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+        return None
+    kept = [alias for alias in node.names if (alias.asname or alias.name) in used]
+    if not kept:
+        return None
+    if isinstance(node, ast.Import):
+        root = kept[0].name.split(".")[0]
+        section = 0 if root in sys.stdlib_module_names else 1
+        names = ", ".join(_alias(alias) for alias in kept)
+        return section, (0, 0, kept[0].name, f"import {names}")
+    module = node.module or ""
+    names_list = [_alias(alias) for alias in kept]
+    if node.level:
+        return 2, _from_line(node.level + 1, module, names_list)  # models/ is deeper
+    section = 0 if module.split(".")[0] in sys.stdlib_module_names else 1
+    return section, _from_line(0, module, names_list)
+
+
+def _alias(alias: ast.alias) -> str:
+    return alias.name if alias.asname is None else f"{alias.name} as {alias.asname}"
+
+
+def _segment(source: str, node: ast.ClassDef) -> str:
+    """The class's own text, decorators included."""
+    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+    lines = source.splitlines()
+    return "\n".join(lines[start - 1 : node.end_lineno])

@@ -462,3 +462,17 @@ def test_check_never_vouches_from_the_manifest_with_remote_refs(
     assert run("check", "--allow-remote-refs", "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)
     assert report["status"] == "drift" and "models.py" in report["changed"]
+
+
+def test_the_readme_documents_the_opt_in_and_its_limits() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Remote references", 1)[1].split("\n## ", 1)[0]
+    for words in (
+        "--allow-remote-refs",
+        "allow-remote-refs = true",
+        "remote-ref-timeout",
+        "10 MiB",
+        "untrusted input",
+        "fast_path_miss",
+    ):
+        assert words in section, words

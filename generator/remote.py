@@ -160,6 +160,8 @@ def fetch(url: str, policy: RemotePolicy) -> bytes:
     )
     try:
         with opener.open(request, timeout=policy.timeout) as response:
+            if response.status != 200:  # 204, 206 ...: not the whole document
+                raise _status_error(url, response.status, response.reason)
             length = response.headers.get("Content-Length")
             if length and length.isdigit() and int(length) > policy.max_bytes:
                 raise _too_large(url, policy)
@@ -177,15 +179,19 @@ def fetch(url: str, policy: RemotePolicy) -> bytes:
     except FetchError:
         raise
     except urllib.error.HTTPError as exc:
-        raise FetchError(
-            "OAG080",
-            f"fetching {url} failed: HTTP {exc.code} {exc.reason}",
-            "check the URL; the server must answer 200 with the document",
-        ) from None
+        raise _status_error(url, exc.code, exc.reason) from None
     except urllib.error.URLError as exc:
         raise _network_error(url, exc.reason, timed_out) from None
     except (OSError, http.client.HTTPException) as exc:
         raise _network_error(url, exc, timed_out) from None
+
+
+def _status_error(url: str, status: int, reason: str) -> FetchError:
+    return FetchError(
+        "OAG080",
+        f"fetching {url} failed: HTTP {status} {reason}",
+        "check the URL; the server must answer 200 with the document",
+    )
 
 
 def _too_large(url: str, policy: RemotePolicy) -> FetchError:

@@ -279,6 +279,21 @@ def expect_fetch_error(lines: list[str], code: str, url: str, words: str) -> Non
     assert any(x.startswith("  hint: ") for x in lines)
 
 
+def test_an_answer_that_is_not_200_is_an_http_error(
+    capsys: pytest.CaptureFixture[str], project: Path, server: Server
+) -> None:
+    def partial(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(206)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    server.routes["/partial.yaml"] = partial
+    url = f"{server.base}/partial.yaml"
+    write_spec(project, f"{url}#/Pet")
+    lines = refused(capsys, project, "--allow-remote-refs")
+    expect_fetch_error(lines, "OAG080", url, "HTTP 206")
+
+
 def test_a_missing_document_is_an_http_error(
     capsys: pytest.CaptureFixture[str], project: Path, server: Server
 ) -> None:
@@ -462,6 +477,10 @@ def test_check_never_vouches_from_the_manifest_with_remote_refs(
     assert run("check", "--allow-remote-refs", "--format", "json") == 1
     report = json.loads(capsys.readouterr().out)
     assert report["status"] == "drift" and "models.py" in report["changed"]
+
+    # verify does not fetch, and says so
+    assert main(["verify", "out/api", "--spec", "spec/openapi.yaml"]) == 0
+    assert "2 remote $ref document(s) were not checked" in capsys.readouterr().out
 
 
 def test_the_readme_documents_the_opt_in_and_its_limits() -> None:

@@ -39,7 +39,7 @@ FAIL_ON_CHOICES = ("breaking", "non-breaking", "never")
 
 _CONFIG_HELP = (
     "configuration, from [tool.oagen] in pyproject.toml (flags override it):\n"
-    + "\n".join(f"  {key:<15} {meaning}" for key, meaning in KEYS.items())
+    + "\n".join(f"  {key:<19} {meaning}" for key, meaning in KEYS.items())
 )
 
 
@@ -486,6 +486,19 @@ def _common_options(parser: argparse.ArgumentParser, *, output: bool = True) -> 
         "in order; replaces the configured overlays",
     )
     parser.add_argument(
+        "--allow-remote-refs",
+        action="store_true",
+        default=None,
+        help="fetch $refs to https:// documents (http:// only from a loopback "
+        "address), each once, within a timeout and a 10 MiB cap; off by default",
+    )
+    parser.add_argument(
+        "--remote-ref-timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="how long one remote $ref's fetch may take (default: 10)",
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="treat warnings as errors"
     )
     parser.add_argument(
@@ -494,6 +507,17 @@ def _common_options(parser: argparse.ArgumentParser, *, output: bool = True) -> 
     parser.add_argument(
         "--debug", action="store_true", help="show a traceback on internal errors"
     )
+
+
+def _seconds(text: str) -> float:
+    """A positive, finite number of seconds (argparse reports anything else)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number")
+    return value
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -513,6 +537,8 @@ def _config(args: argparse.Namespace) -> Config:
             if args.overlay is None
             else [str(cwd / overlay) for overlay in args.overlay]
         ),
+        "allow-remote-refs": args.allow_remote_refs,
+        "remote-ref-timeout": args.remote_ref_timeout,
     }
     return load_config(pyproject, overrides)
 

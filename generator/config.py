@@ -6,6 +6,7 @@ folder that holds it, so `oagen` behaves the same from any working directory.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -25,6 +26,9 @@ KEYS: Mapping[str, str] = {
     "env": "table: client constructor argument -> environment variable it falls back to",
     "overlays": "list of OpenAPI Overlay 1.0 files applied to the spec, in order "
     "(not to another spec given with --spec)",
+    "allow-remote-refs": "true to fetch $refs to https:// documents (default false: "
+    "a spec is untrusted input)",
+    "remote-ref-timeout": "seconds one remote $ref's fetch may take (default 10)",
 }
 #: The message when neither [tool.oagen] nor a flag names the spec.
 NO_SPEC = "no spec given"
@@ -32,6 +36,12 @@ NO_SPEC = "no spec given"
 TABLE_KEYS = frozenset({"env"})
 #: Keys whose value is a list of strings.
 LIST_KEYS = frozenset({"overlays"})
+#: Keys whose value is true or false.
+BOOLEAN_KEYS = frozenset({"allow-remote-refs"})
+#: Keys whose value is a positive number of seconds.
+SECONDS_KEYS = frozenset({"remote-ref-timeout"})
+#: Seconds a remote $ref's fetch may take unless configured (`remote-ref-timeout`).
+DEFAULT_REMOTE_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,9 @@ class Config:
     env_vars: Mapping[str, str] = field(default_factory=dict)
     #: Overlay documents applied to the spec before validation, in order.
     overlays: tuple[Path, ...] = ()
+    #: The user's opt-in to fetching remote `$ref`s, and the limit on each fetch.
+    allow_remote_refs: bool = False
+    remote_ref_timeout: float = DEFAULT_REMOTE_TIMEOUT
 
     @property
     def package_dir(self) -> Path:
@@ -109,6 +122,10 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
         default_server=settings.get("default-server"),
         env_vars=dict(settings.get("env", {})),
         overlays=tuple(root / str(path) for path in settings.get("overlays", ())),
+        allow_remote_refs=bool(settings.get("allow-remote-refs", False)),
+        remote_ref_timeout=float(
+            settings.get("remote-ref-timeout", DEFAULT_REMOTE_TIMEOUT)
+        ),
     )
 
 
@@ -160,6 +177,25 @@ def _read_table(pyproject: Path) -> dict[str, Any]:
                     pyproject,
                     f"[tool.oagen] {key} must be a list of strings",
                     f'write it as {key} = ["first.yaml", "second.yaml"]',
+                )
+        elif key in BOOLEAN_KEYS:
+            if not isinstance(value, bool):
+                raise _config_error(
+                    pyproject,
+                    f"[tool.oagen] {key} must be true or false",
+                    f"write it unquoted: {key} = true",
+                )
+        elif key in SECONDS_KEYS:
+            if not (
+                isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and value > 0
+            ):
+                raise _config_error(
+                    pyproject,
+                    f"[tool.oagen] {key} must be a positive number of seconds",
+                    f"write it as a number: {key} = 10",
                 )
         elif not isinstance(value, str):
             raise _config_error(

@@ -47,7 +47,8 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         # references
         "OAG020": "unresolved $ref (missing file, missing target or unsupported fragment)",
         "OAG021": "$ref leaves the spec's folder (also through a symlink)",
-        "OAG022": "remote, absolute or file:// $ref refused",
+        "OAG022": "remote, absolute or file:// $ref refused (remote https:// ones are "
+        "fetched with --allow-remote-refs; a fetched document may not refer to local files)",
         "OAG023": "$ref cycle made only of references",
         # semantics the validator lacks
         "OAG030": "duplicate operationId",
@@ -79,6 +80,10 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         "removes the whole document, or its update does not merge with the node",
         "OAG073": "overlay target that selects nothing (warning)",
         "OAG074": "overlays make the document too large (or too deeply nested) to process",
+        # remote references (--allow-remote-refs)
+        "OAG080": "remote $ref document could not be fetched (DNS, connection, TLS, "
+        "timeout, HTTP status, or a redirect to a URL that is refused)",
+        "OAG081": "remote $ref document larger than the size limit (10 MiB)",
         # configuration
         "OAG101": "invalid [tool.oagen] configuration or missing spec setting",
     }

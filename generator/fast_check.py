@@ -5,6 +5,8 @@ now (`generator.stamp`), every file hashes as recorded, no file is missing or ex
 and the manifest itself is byte for byte what `generate` would write.  Anything else
 is not drift yet: the caller regenerates and compares in full.  Nothing here parses
 the spec or imports the pipeline, so a hit costs a few milliseconds of hashing.
+With remote `$ref`s allowed there is never a hit: what a URL serves now is only
+known by fetching it, which is the full path's work.
 """
 
 from __future__ import annotations
@@ -24,7 +26,16 @@ class FastCheck:
     reason: str = ""
 
 
+#: Why the fast path is skipped while remote `$ref`s are allowed.
+REMOTE_REFS = (
+    "remote $refs are allowed: the fetched documents can only be compared by "
+    "fetching them again"
+)
+
+
 def fast_check(config: Config) -> FastCheck:
+    if config.allow_remote_refs:  # a remote document is an input we cannot re-hash
+        return FastCheck(False, REMOTE_REFS)
     found = manifest.read(config.package_dir)
     if found is None:
         return FastCheck(False, f"no readable {manifest.MANIFEST_NAME}")

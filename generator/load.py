@@ -17,7 +17,11 @@ Decisions worth knowing:
   YAML node tree of that one file on first use and caches it.
 * A ``$ref`` may point into the same file (``#/...``) or at a relative file path;
   the target must lie inside the root file's folder after resolving symlinks.
-  Remote, absolute and ``file://`` references are refused.  ``$ref`` keys inside
+  Absolute and ``file://`` references are refused, and so are remote ones unless
+  ``load_spec`` is given a :class:`RemotePolicy` (``--allow-remote-refs``): then
+  ``https://`` documents are fetched once each (`generator.remote`), read like
+  files, and their relative refs resolve against their URL; a fetched document
+  may not refer to local files.  ``$ref`` keys inside
   literal data (``example``, ``examples`` values, ``default``, ``enum``, ``const``)
   and inside ``x-`` extensions are data, not references, and are left alone.
 * YAML aliases are shared, not copied, so the loaded data is a graph.  A document
@@ -38,12 +42,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, ClassVar, Final
-from urllib.parse import unquote
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+from urllib.parse import unquote, urljoin, urlsplit
 
 import yaml  # type: ignore[import-untyped]
 
 from generator.errors import Diagnostic, DiagnosticError, Location, display_path
+
+if TYPE_CHECKING:  # generator.remote imports http.client and ssl: only when needed
+    from generator.remote import RemotePolicy
 
 __all__ = [
     "LITERAL_KEYS",
@@ -236,16 +243,27 @@ class RefSite:
 
 @dataclass(frozen=True, eq=False)
 class SpecFile:
-    """One loaded file.  ``data`` is plain JSON-like data; treat it as read-only."""
+    """One loaded file.  ``data`` is plain JSON-like data; treat it as read-only.
 
-    path: Path
+    A fetched document has ``url`` (as its ``$ref`` named it) and no ``path``."""
+
+    path: Path | None
     display: str
     data: Any
     sha256: str
     text: str = field(repr=False)
     refs: tuple[RefSite, ...] = field(default=(), repr=False)
+    url: str | None = None
     #: lazily filled: the composed YAML node tree and per-mapping key indexes
     _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    @property
+    def key(self) -> Path | str:
+        """What identifies the document in a spec: its resolved path, or its URL."""
+        if self.url is not None:
+            return self.url
+        assert self.path is not None  # a SpecFile has one or the other
+        return self.path
 
     def location(self, pointer: str) -> Location:
         """Where the node at ``pointer`` starts (its nearest existing ancestor if the
@@ -631,8 +649,16 @@ def _read_file(path: Path, display: str) -> SpecFile:
         ) from None
     if len(raw) > MAX_FILE_BYTES:
         raise too_big
+    return _document(raw, path.suffix, display, path=path)
+
+
+def _document(
+    raw: bytes, suffix: str, display: str, *, path: Path | None, url: str | None = None
+) -> SpecFile:
+    """Parse the bytes of a file or a fetched document; OAG002/6 on failure."""
+    where = Location(display, None, None, "")
     text = _decode(raw, display)
-    data, has_duplicates = _parse(text, path.suffix, display)
+    data, has_duplicates = _parse(text, suffix, display)
     if _SURROGATE_ESCAPE.search(text):
         _reject_lone_surrogates(data, display)
     bomb = _fail(
@@ -659,6 +685,7 @@ def _read_file(path: Path, display: str) -> SpecFile:
         sha256=hashlib.sha256(raw).hexdigest(),
         text=text,
         refs=tuple(refs),
+        url=url,
     )
     if has_duplicates:
         spec_file._cache["duplicates"] = True
@@ -706,31 +733,81 @@ def _ref_location(file: SpecFile, at: str | None) -> Location | None:
     return Location(loc.file, loc.line, loc.col, at)  # an overlay may have written it
 
 
+#: Reports where a ``$ref`` is; only called when something is wrong with it.
+_Where = Callable[[], Location | None]
+#: Hands out a loaded document by path or URL, or None after reporting why not.
+_GetFile = Callable[[Path, str, _Where], SpecFile | None]
+_GetRemote = Callable[[str, str, _Where], SpecFile | None]
+
+_COPY_HINT = (
+    "copy the file into the spec folder and refer to it by a relative path, "
+    "e.g. 'schemas/pet.yaml#/Pet'"
+)
+
+
 def _resolve(
     ref: str,
     from_file: SpecFile,
     folder: Path,
-    get_file: Callable[[Path, str, Callable[[], Location | None]], SpecFile | None],
+    get_file: _GetFile,
     at: str | None,
+    get_remote: _GetRemote | None = None,
 ) -> tuple[SpecFile, str, Any]:
     """Resolve one ``$ref`` one step.  ``get_file(path, ref, where)`` returns a loaded
     file, or None when it is not available (it reports why; ``where()`` places the
-    report and is only called then, so positions stay lazy)."""
+    report and is only called then, so positions stay lazy).  ``get_remote`` does
+    the same for URLs; without it (remote refs not allowed) they are refused."""
 
     def fail(code: str, message: str, hint: str) -> DiagnosticError:
         return _fail(code, message, _ref_location(from_file, at), hint)
 
+    def where() -> Location | None:
+        return _ref_location(from_file, at)
+
+    def remote(url: str) -> SpecFile:
+        assert get_remote is not None
+        loaded = get_remote(url, ref, where)
+        if loaded is None:
+            raise DiagnosticError([])  # already reported by get_remote
+        return loaded
+
     file_part, has_fragment, fragment = ref.partition("#")
-    # a scheme (http:, file:, urn:, also drive letters C:), //host, /abs, \\unc
-    if _URI_SCHEME.match(file_part) or file_part.startswith(("/", "\\")):
-        raise fail(
-            "OAG022",
-            f"$ref {ref!r} is remote or absolute; remote and absolute references are refused",
-            "copy the file into the spec folder and refer to it by a relative path, "
-            "e.g. 'schemas/pet.yaml#/Pet'",
-        )
     target = from_file
-    if file_part:
+    if from_file.url is not None:  # inside a fetched document: relative to its URL
+        if file_part:
+            from generator.remote import refusal
+
+            url = urljoin(from_file.url, file_part)
+            problem = refusal(url)
+            if problem is not None or get_remote is None:
+                raise fail(
+                    "OAG022",
+                    f"$ref {ref!r} in a fetched document leads to {url}, which is "
+                    f"refused: {problem or 'remote refs are not allowed'}",
+                    "a fetched document may only refer to https:// documents, "
+                    "never to local files",
+                )
+            target = remote(url)
+    # a scheme (http:, file:, urn:, also drive letters C:), //host, /abs, \\unc
+    elif _URI_SCHEME.match(file_part) or file_part.startswith(("/", "\\")):
+        scheme = _URI_SCHEME.match(file_part)
+        web = scheme is not None and scheme.group().lower() in ("http:", "https:")
+        if not web or get_remote is None:
+            raise fail(
+                "OAG022",
+                f"$ref {ref!r} is remote or absolute; remote and absolute references "
+                "are refused",
+                _COPY_HINT
+                + (", or pass --allow-remote-refs to fetch it" if web else ""),
+            )
+        from generator.remote import refusal
+
+        problem = refusal(file_part)
+        if problem is not None:
+            raise fail("OAG022", f"$ref {ref!r} is refused: {problem}", _COPY_HINT)
+        target = remote(file_part)
+    elif file_part:
+        assert from_file.path is not None
         relative = unquote(file_part)
         try:
             resolved = (from_file.path.parent / relative).resolve()
@@ -747,7 +824,7 @@ def _resolve(
                 "move the referenced file into the spec folder (or a subfolder) and "
                 "update the $ref",
             )
-        loaded = get_file(resolved, ref, lambda: _ref_location(from_file, at))
+        loaded = get_file(resolved, ref, where)
         if loaded is None:
             raise DiagnosticError([])  # already reported by get_file
         target = loaded
@@ -765,18 +842,18 @@ def _resolve(
     for token in pointer_tokens(pointer):
         found, value = pointer_step(node, token)
         if not found:
-            where = f"#{done}" + (
+            under = f"#{done}" + (
                 f" in {target.display}" if target is not from_file else ""
             )
             hint = (
-                f"point the $ref at an existing entry, or add {token!r} under {where}"
+                f"point the $ref at an existing entry, or add {token!r} under {under}"
             )
             if isinstance(node, dict):
                 close = difflib.get_close_matches(token, [str(k) for k in node], n=3)
                 if close:
                     hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
             raise fail(
-                "OAG020", f"unresolved $ref {ref!r}: no {token!r} under {where}", hint
+                "OAG020", f"unresolved $ref {ref!r}: no {token!r} under {under}", hint
             )
         node = value
         done = join_pointer(done, token)
@@ -789,13 +866,21 @@ def _is_ref(value: Any) -> bool:
 
 @dataclass(frozen=True, eq=False)
 class Spec:
-    """A loaded spec: the root file, its folder, and every file reached by ``$ref``."""
+    """A loaded spec: the root file, its folder, and every file reached by ``$ref``
+    (``files``), and every document fetched for a remote ``$ref`` (``remote``)."""
 
     root: SpecFile
     folder: Path
     files: Mapping[Path, SpecFile]
     #: warnings found while loading (duplicate keys); ``validate`` reports them
     warnings: tuple[Diagnostic, ...] = ()
+    #: URL (as the ``$ref`` named it) -> fetched document; empty without the opt-in
+    remote: Mapping[str, SpecFile] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def documents(self) -> tuple[SpecFile, ...]:
+        """Every loaded document: the local files, then the fetched ones."""
+        return (*self.files.values(), *self.remote.values())
 
     @property
     def openapi(self) -> str:
@@ -810,52 +895,99 @@ class Spec:
         (OAG020/21/22); ``at`` (pointer of the object holding the ``$ref``) places the
         diagnostic.  Never reads files: everything reachable was loaded by load_spec."""
 
-        def get_file(
-            path: Path, ref: str, where: Callable[[], Location | None]
+        def get(
+            loaded: Mapping[Any, SpecFile], key: Path | str, ref: str, where: _Where
         ) -> SpecFile | None:
-            if path in self.files:
-                return self.files[path]
+            if key in loaded:
+                return loaded[key]
+            shown = display_path(key) if isinstance(key, Path) else key
             raise _fail(
                 "OAG020",
-                f"$ref {ref!r}: {display_path(path)} was not loaded",
+                f"$ref {ref!r}: {shown} was not loaded",
                 where(),
                 "load the spec with load_spec, which reads every file its $refs reach",
             )
 
-        return _resolve(ref, from_file, self.folder, get_file, at)
+        def get_file(path: Path, ref: str, where: _Where) -> SpecFile | None:
+            return get(self.files, path, ref, where)
+
+        def get_remote(url: str, ref: str, where: _Where) -> SpecFile | None:
+            return get(self.remote, url, ref, where)
+
+        fetched = get_remote if self.remote else None  # else refused, as load_spec did
+        return _resolve(ref, from_file, self.folder, get_file, at, fetched)
 
     def deref(
         self, value: Any, file: SpecFile, pointer: str = ""
     ) -> tuple[SpecFile, str, Any]:
         """Follow ``value`` through ``$ref`` objects to the first value that is not one:
         (file, pointer, value).  A value without ``$ref`` comes back unchanged."""
-        seen: set[tuple[Path, str]] = set()
+        seen: set[tuple[Path | str, str]] = set()
         while _is_ref(value):
-            if (file.path, pointer) in seen:
+            if (file.key, pointer) in seen:
                 raise _fail(
                     "OAG023",
                     f"$ref cycle: {value['$ref']!r} leads back to itself",
                     _ref_location(file, pointer),
                     "one $ref of the cycle must hold the actual definition instead",
                 )
-            seen.add((file.path, pointer))
+            seen.add((file.key, pointer))
             file, pointer, value = self.resolve(value["$ref"], file, at=pointer)
         return file, pointer, value
+
+
+#: A ``$ref`` site or target: (document key, JSON pointer).
+_Node = tuple[Path | str, str]
 
 
 class _Loading:
     """The state of one load_spec call: files read so far and diagnostics."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, remote: RemotePolicy | None) -> None:
         self.folder = folder
-        self.files: dict[Path, SpecFile] = {}
-        self.failed: set[Path] = set()
+        self.remote = remote
+        self.files: dict[Path | str, SpecFile] = {}
+        self.failed: set[Path | str] = set()
         self.diagnostics: list[Diagnostic] = []
         self.pending: list[SpecFile] = []
 
     def add(self, spec_file: SpecFile) -> None:
-        self.files[spec_file.path] = spec_file
+        self.files[spec_file.key] = spec_file
         self.pending.append(spec_file)
+
+    def report(self, exc: DiagnosticError, where_of_ref: _Where) -> None:
+        """A referenced document's own problems, saying where it was referenced."""
+        where = where_of_ref()
+        referenced = f" (referenced from {where.position})" if where else ""
+        self.diagnostics.extend(
+            Diagnostic(d.level, d.code, d.message + referenced, d.where, d.hint)
+            for d in exc.diagnostics
+        )
+
+    def get_remote(self, url: str, ref: str, where_of_ref: _Where) -> SpecFile | None:
+        """The document at ``url``, fetched on first use (once per run)."""
+        if url in self.files:
+            return self.files[url]
+        if url in self.failed or self.remote is None:
+            return None
+        from generator.remote import FetchError, fetch
+
+        try:
+            body = fetch(url, self.remote)
+            suffix = Path(unquote(urlsplit(url).path)).suffix
+            spec_file = _document(body, suffix, url, path=None, url=url)
+        except FetchError as exc:
+            self.failed.add(url)
+            self.diagnostics.append(
+                Diagnostic("error", exc.code, exc.message, where_of_ref(), exc.hint)
+            )
+            return None
+        except DiagnosticError as exc:
+            self.failed.add(url)
+            self.report(exc, where_of_ref)
+            return None
+        self.add(spec_file)
+        return spec_file
 
     def get_file(
         self, path: Path, ref: str, where_of_ref: Callable[[], Location | None]
@@ -887,40 +1019,41 @@ class _Loading:
             spec_file = _read_file(path, display)
         except DiagnosticError as exc:
             self.failed.add(path)
-            where = where_of_ref()
-            referenced = f" (referenced from {where.position})" if where else ""
-            self.diagnostics.extend(
-                Diagnostic(d.level, d.code, d.message + referenced, d.where, d.hint)
-                for d in exc.diagnostics
-            )
+            self.report(exc, where_of_ref)
             return None
         self.add(spec_file)
         return spec_file
 
-    def run(self) -> dict[tuple[Path, str], tuple[Path, str]]:
+    def run(self) -> dict[_Node, _Node]:
         """Resolve every ref of every file (loading files as they are reached);
         returns the ref graph: (file, pointer of $ref object) -> (file, target)."""
-        edges: dict[tuple[Path, str], tuple[Path, str]] = {}
+        edges: dict[_Node, _Node] = {}
+        get_remote = None if self.remote is None else self.get_remote
         while self.pending:
             spec_file = self.pending.pop()
             for site in spec_file.refs:
                 try:
                     target, pointer, _ = _resolve(
-                        site.ref, spec_file, self.folder, self.get_file, site.pointer
+                        site.ref,
+                        spec_file,
+                        self.folder,
+                        self.get_file,
+                        site.pointer,
+                        get_remote,
                     )
                 except DiagnosticError as exc:
                     self.diagnostics.extend(exc.diagnostics)
                 else:
-                    edges[(spec_file.path, site.pointer)] = (target.path, pointer)
+                    edges[(spec_file.key, site.pointer)] = (target.key, pointer)
         return edges
 
-    def cycles(self, edges: dict[tuple[Path, str], tuple[Path, str]]) -> None:
+    def cycles(self, edges: dict[_Node, _Node]) -> None:
         """OAG023 for chains of ``$ref`` objects that lead back to themselves (every
         site has one outgoing edge, so walking each chain once finds all cycles)."""
-        state: dict[tuple[Path, str], int] = {}  # 1 = on the current chain, 2 = done
-        for start in sorted(edges):
-            chain: list[tuple[Path, str]] = []
-            node: tuple[Path, str] | None = start
+        state: dict[_Node, int] = {}  # 1 = on the current chain, 2 = done
+        for start in sorted(edges, key=lambda node: (str(node[0]), node[1])):
+            chain: list[_Node] = []
+            node: _Node | None = start
             while node is not None and node in edges and node not in state:
                 state[node] = 1
                 chain.append(node)
@@ -929,8 +1062,7 @@ class _Loading:
                 loop = chain[chain.index(node) :]
                 first = self.files[loop[0][0]]
                 names = " -> ".join(
-                    ("" if f == first.path else _relative(f, first.path.parent))
-                    + f"#{p}"
+                    ("" if f == first.key else _relative(f, first)) + f"#{p}"
                     for f, p in loop + [loop[0]]
                 )
                 self.diagnostics.append(
@@ -946,9 +1078,12 @@ class _Loading:
                 state[member] = 2
 
 
-def _relative(path: Path, folder: Path) -> str:
-    """``path`` as a relative $ref from ``folder`` would name it."""
-    return Path(os.path.relpath(path, folder)).as_posix()
+def _relative(key: Path | str, start: SpecFile) -> str:
+    """The document ``key`` as a relative $ref in ``start`` would name it (a URL
+    as it is: fetched documents are named by their URL)."""
+    if isinstance(key, str) or start.path is None:
+        return str(key)
+    return Path(os.path.relpath(key, start.path.parent)).as_posix()
 
 
 def _check_root(root: SpecFile) -> None:
@@ -996,9 +1131,14 @@ def _check_root(root: SpecFile) -> None:
         )
 
 
-def load_spec(path: Path | str, overlays: Sequence[Path] = ()) -> Spec:
+def load_spec(
+    path: Path | str,
+    overlays: Sequence[Path] = (),
+    remote: RemotePolicy | None = None,
+) -> Spec:
     """Load the spec at ``path``, apply ``overlays`` (OpenAPI Overlay 1.0 files, in
-    order) to its root document, and load every file its ``$ref``s reach.
+    order) to its root document, and load every file its ``$ref``s reach; with a
+    ``remote`` policy (the user's opt-in), fetch the documents of remote ``$ref``s.
 
     Raises DiagnosticError with every problem found (never a raw exception)."""
     given = Path(path)
@@ -1023,7 +1163,7 @@ def load_spec(path: Path | str, overlays: Sequence[Path] = ()) -> Spec:
         root, overlay_warnings = apply_overlays(root, overlays)
         warnings.extend(overlay_warnings)
         _check_root(root)
-    loading = _Loading(absolute.parent)
+    loading = _Loading(absolute.parent, remote)
     loading.add(root)
     edges = loading.run()
     loading.cycles(edges)
@@ -1034,9 +1174,11 @@ def load_spec(path: Path | str, overlays: Sequence[Path] = ()) -> Spec:
     for spec_file in loading.files.values():
         if spec_file._cache.pop("duplicates", False):
             warnings.extend(spec_file.duplicate_keys())
+    loaded = loading.files.items()
     return Spec(
         root=root,
         folder=absolute.parent,
-        files=MappingProxyType(dict(loading.files)),
+        files=MappingProxyType({k: f for k, f in loaded if isinstance(k, Path)}),
         warnings=tuple(sorted(warnings, key=Diagnostic.sort_key)),
+        remote=MappingProxyType({k: f for k, f in loaded if isinstance(k, str)}),
     )

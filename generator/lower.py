@@ -353,7 +353,7 @@ class _Lowering:
         if not (isinstance(value, Mapping) and "$ref" in value):
             return value, at, None
         target_file, pointer, target = self.spec.deref(value, at)
-        return target, target_file, f"{target_file.path}#{pointer}"
+        return target, target_file, f"{target_file.key}#{pointer}"
 
     def mock(
         self,
@@ -368,7 +368,7 @@ class _Lowering:
             if not (isinstance(value, Mapping) and "$ref" in value):
                 return value, at, None
             target_file, pointer, target = self.spec.deref(value, at)
-            return target, target_file, f"{target_file.path}#{pointer}"
+            return target, target_file, f"{target_file.key}#{pointer}"
 
         def walk(path: tuple[str, ...]) -> Any:
             node, at, _ = deref(schema, file)

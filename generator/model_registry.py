@@ -100,7 +100,7 @@ class ModelRegistry:
 
     def named(self, file: SpecFile, pointer: str, schema: Any) -> ClassName:
         """The class for the schema at `file#pointer`, registering it on first use."""
-        target = (str(file.path), pointer)
+        target = (str(file.key), pointer)
         if target in self._by_target:
             return self._by_target[target]
         name = self._namespace.class_name(

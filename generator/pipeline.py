@@ -21,6 +21,7 @@ from generator.load import Spec, load_spec
 from generator.lower import LowerOptions, lower
 from generator.manifest import add_manifest
 from generator.parts import parts_of, select
+from generator.remote import RemotePolicy
 from generator.render import render_package
 from generator.stamp import Vendoring, build_inputs, template_dir
 from generator.validation_cache import validate_cached
@@ -44,7 +45,12 @@ def check_spec(
     config: Config, *, strict: bool = False
 ) -> tuple[Spec, tuple[Diagnostic, ...]]:
     """Load and validate; raise `DiagnosticError` when the spec cannot be generated from."""
-    spec = load_spec(config.spec, config.overlays)
+    remote = (
+        RemotePolicy(timeout=config.remote_ref_timeout)
+        if config.allow_remote_refs
+        else None
+    )
+    spec = load_spec(config.spec, config.overlays, remote)
     diagnostics = tuple(validate_cached(spec))
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)

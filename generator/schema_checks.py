@@ -62,7 +62,7 @@ _JSON_TYPES: Final[Mapping[str, tuple[type, ...]]] = {
 def schema_diagnostics(spec: Spec) -> list[Diagnostic]:
     """OAG037/38/39/42/43 for every schema-like mapping of every loaded file."""
     found: list[Diagnostic] = []
-    for file in spec.files.values():
+    for file in spec.documents:
         for pointer, node in _mappings(file.data):
             found += _check(node, file, pointer)
     return found

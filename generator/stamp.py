@@ -10,7 +10,9 @@ Everything here is cheap on purpose: `oagen check` recomputes these inputs to sk
 a regeneration, so this module imports nothing beyond the standard library and
 never parses the spec.  The `$ref`'d files are known from the manifest: the set of
 files a spec reaches is a function of their contents, so when every recorded file
-hashes the same, the set is the same too.
+hashes the same, the set is the same too.  Documents fetched for remote `$ref`s
+are recorded by URL and sha256, but knowing whether they changed takes fetching
+them: `fast_check` does not vouch for a spec while remote refs are allowed.
 """
 
 from __future__ import annotations
@@ -146,10 +148,14 @@ def overlay_inputs(config: Config) -> list[dict[str, str | None]]:
 
 
 def inputs(
-    config: Config, spec_files: Mapping[str, str | None], vendor: Vendoring | None
+    config: Config,
+    spec_files: Mapping[str, str | None],
+    vendor: Vendoring | None,
+    remote: Mapping[str, str] | None = None,
 ) -> Inputs:
-    """Every input, given the spec's files (relative to the spec's folder) and hashes."""
-    return {
+    """Every input, given the spec's files (relative to the spec's folder) and hashes,
+    and the documents fetched for remote `$ref`s (URL and hash), if any."""
+    values: Inputs = {
         "config": config_inputs(config, vendor),
         "generator": {
             "code": tree_digest(generator_root(), ".py"),
@@ -164,6 +170,9 @@ def inputs(
         "templates": tree_digest(template_dir()),
         "tools": tool_versions(),
     }
+    if remote:  # only then: a spec without remote refs keeps its stamp
+        values["spec"]["remote"] = dict(sorted(remote.items()))
+    return values
 
 
 def build_inputs(config: Config, spec: Spec, vendor: Vendoring | None) -> Inputs:
@@ -177,6 +186,7 @@ def build_inputs(config: Config, spec: Spec, vendor: Vendoring | None) -> Inputs
             for path in spec.files
         },
         vendor,
+        {url: document.sha256 for url, document in spec.remote.items()},
     )
 
 

@@ -10,7 +10,8 @@ order and without duplicates; it never raises for a bad spec.
   the branch that the value was evidently meant to be is chosen (not the
   ``Reference`` branch of an object without ``$ref``, not the branches whose
   discriminating ``in``/``type`` value does not match) and its deepest error shown.
-  The validator only reads files that load_spec already loaded: it never fetches.
+  The validator only reads documents that load_spec already loaded (files, and
+  fetched documents when remote refs were allowed): it never fetches.
 * OAG030-034: unique operationIds and path template parameters, with places.
 """
 
@@ -113,12 +114,14 @@ def _place(diagnostic: Diagnostic) -> tuple[str, str]:
 
 
 class _LocalFiles(Mapping[str, Any]):
-    """Resolver handlers for every URI scheme that only hand out files load_spec
-    already loaded (inside the spec folder); anything else is refused, so the
-    validator never touches the network or other files."""
+    """Resolver handlers for every URI scheme that only hand out documents load_spec
+    already loaded (inside the spec folder, or fetched with the user's opt-in);
+    anything else is refused, so the validator never touches the network or other
+    files."""
 
     def __init__(self, spec: Spec) -> None:
         self._files = spec.files
+        self._remote = spec.remote
 
     def __getitem__(self, scheme: str) -> Any:
         return self._retrieve
@@ -133,6 +136,9 @@ class _LocalFiles(Mapping[str, Any]):
         return 1
 
     def _retrieve(self, uri: str) -> Any:
+        fetched = self._remote.get(uri.partition("#")[0])
+        if fetched is not None:
+            return fetched.data
         parts = urlsplit(uri)
         if parts.scheme == "file" and parts.netloc in ("", "localhost"):
             path = Path(url2pathname(unquote(parts.path))).resolve()
@@ -167,6 +173,7 @@ def _schema_diagnostics(spec: Spec) -> tuple[list[Diagnostic], Diagnostic | None
     located = {name: _locating(kind) for name, kind in base.keyword_validators.items()}
     validator_cls = type("LocatingValidator", (base,), {"keyword_validators": located})
     root = spec.root
+    assert root.path is not None  # the root is a file, never fetched
     found: list[Diagnostic] = []
     try:
         for problem in _explain(base.schema_validator.iter_errors(root.data)):
@@ -512,7 +519,7 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
     operation_ids: dict[str, list[tuple[SpecFile, str]]] = {}
     operations: list[Named] = []
     reported: set[Diagnostic] = set()
-    checked: set[tuple[Path, str]] = set()
+    checked: set[tuple[Path | str, str]] = set()
 
     def error(code: str, message: str, file: SpecFile, pointer: str, hint: str) -> None:
         found.append(
@@ -521,9 +528,7 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
 
     def check_required(params: dict[str, _Param]) -> None:
         for name, (file, pointer, param) in params.items():
-            if (file.path, pointer) not in checked and param.get(
-                "required"
-            ) is not True:
+            if (file.key, pointer) not in checked and param.get("required") is not True:
                 error(
                     "OAG033",
                     f"path parameter {name!r} must be required",
@@ -531,7 +536,7 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                     pointer,
                     "add 'required: true': a path parameter is always present",
                 )
-            checked.add((file.path, pointer))
+            checked.add((file.key, pointer))
 
     for template, raw_item in paths.items():
         if not template.startswith("/"):

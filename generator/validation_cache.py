@@ -39,8 +39,8 @@ def cache_key(spec: Spec) -> str:
         metadata.version("openapi-spec-validator"),
         *((package / name).read_bytes() for name in _VALIDATING_MODULES),
         *(
-            f"{file.path}\0{file.display}\0{file.sha256}"
-            for file in sorted(spec.files.values(), key=lambda f: str(f.path))
+            f"{file.key}\0{file.display}\0{file.sha256}"
+            for file in sorted(spec.documents, key=lambda f: str(f.key))
         ),
     )
 

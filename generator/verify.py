@@ -72,6 +72,12 @@ def verify(package_dir: Path, spec: Path | None, root: Path) -> Verification:
             "so updating it may change more than the spec does"
         )
     stale = None if spec is None else _stale_inputs(found, spec, root)
+    fetched = found.inputs.get("spec", {}).get("remote") or {}
+    if fetched and spec is not None:
+        notes.append(
+            f"the spec's {len(fetched)} remote $ref document(s) were not checked: "
+            "verify does not fetch; `oagen check --allow-remote-refs` does"
+        )
     return Verification(
         package_dir, found, manifest.hand_edits(package_dir, found), stale, tuple(notes)
     )

@@ -65,6 +65,8 @@ class Document:
         if node.file is self.spec.root:
             return "#" + node.pointer
         try:
+            if node.file.path is None:  # a fetched document: its URL
+                raise ValueError
             name = node.file.path.relative_to(self.spec.folder).as_posix()
         except ValueError:
             name = Path(node.file.display).as_posix()
@@ -128,10 +130,12 @@ class Document:
         self._merge(shape, node, set())
         return shape
 
-    def _merge(self, shape: Shape, node: Node, seen: set[tuple[Path, str]]) -> None:
-        if (node.file.path, node.pointer) in seen or not isinstance(node.value, dict):
+    def _merge(
+        self, shape: Shape, node: Node, seen: set[tuple[Path | str, str]]
+    ) -> None:
+        if (node.file.key, node.pointer) in seen or not isinstance(node.value, dict):
             return  # an allOf that contains itself adds nothing the second time
-        seen.add((node.file.path, node.pointer))
+        seen.add((node.file.key, node.pointer))
         value = node.value
         for key, keyword in value.items():
             if key not in _STRUCTURE:

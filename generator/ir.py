@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from generator.naming import ClassName, Code, Identifier, import_order
+from generator.naming import ClassName, Code, Identifier, export_order, import_order
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
 #: The exception hierarchy of `errors.py`, re-exported by the package.
@@ -429,7 +429,7 @@ class Api:
         names = {"Client", "AsyncClient", "Environment"}
         for resource in self.resources:
             names.update((resource.class_name, resource.async_class_name))
-        return tuple(Code(name) for name in sorted(names, key=import_order))
+        return tuple(Code(name) for name in sorted(names, key=export_order))
 
     @property
     def interface_names(self) -> tuple[ClassName, ...]:
@@ -448,7 +448,7 @@ class Api:
     @property
     def package_exports(self) -> tuple[Code, ...]:
         names = {"AsyncClient", "Client", "Environment", *ERROR_CLASSES}
-        return tuple(Code(name) for name in sorted(names, key=import_order))
+        return tuple(Code(name) for name in sorted(names, key=export_order))
 
     def runtime(self, code: Code) -> Code:
         """`code` as the client evaluates it at run time: models through `_models`.
@@ -494,9 +494,14 @@ class Api:
         return tuple(
             sorted(
                 (resource.mock_class_name for resource in self.resources),
-                key=import_order,
+                key=export_order,
             )
         )
+
+    @property
+    def interface_exports(self) -> tuple[ClassName, ...]:
+        """`interface_names` in `__all__` order."""
+        return tuple(sorted(self.interface_names, key=export_order))
 
     @property
     def has_server_variables(self) -> bool:
@@ -547,6 +552,6 @@ class ModelIndex:
         return tuple(
             sorted(
                 (name for module in self.modules for name in module.classes),
-                key=import_order,
+                key=export_order,
             )
         )

@@ -363,12 +363,7 @@ class _Lowering:
         responses: tuple[Response, ...],
     ) -> MockAnswer:
         schema, file, media = response
-
-        def deref(value: Any, at: Any) -> tuple[Any, Any, str | None]:
-            if not (isinstance(value, Mapping) and "$ref" in value):
-                return value, at, None
-            target_file, pointer, target = self.spec.deref(value, at)
-            return target, target_file, f"{target_file.key}#{pointer}"
+        deref = self.sample_deref
 
         def walk(path: tuple[str, ...]) -> Any:
             node, at, _ = deref(schema, file)

@@ -107,26 +107,36 @@ def _is_docstring(node: ast.stmt) -> bool:
 
 
 def _names_used(node: ast.AST) -> set[str]:
-    """Every name the class spells: annotations, bases, defaults, quoted forward refs.
+    """The names the class reads: annotations, bases, defaults, quoted forward refs.
 
-    Docstrings are prose: a field described as "Owner" does not use `Owner`.
+    Names it binds (fields, enum members such as `User = "User"`) and strings that
+    are values or prose (a default "User", a docstring) are not uses.
     """
-    prose = {
-        id(child.value)
+    found = {
+        child.id
         for child in ast.walk(node)
-        if isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant)
+        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
     }
-    found: set[str] = set()
     for child in ast.walk(node):
-        if isinstance(child, ast.Name):
-            found.add(child.id)
-        elif (
-            isinstance(child, ast.Constant)
-            and isinstance(child.value, str)
-            and id(child) not in prose
-            and child.value.isidentifier()
-        ):
-            found.add(child.value)
+        if isinstance(child, ast.AnnAssign):
+            found.update(_quoted_names(child.annotation))
+    return found
+
+
+def _quoted_names(annotation: ast.expr) -> set[str]:
+    """Forward references written as strings; `Literal["User"]` holds values, not names."""
+    if (
+        isinstance(annotation, ast.Subscript)
+        and isinstance(annotation.value, ast.Name)
+        and annotation.value.id == "Literal"
+    ):
+        return set()
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return {annotation.value} if annotation.value.isidentifier() else set()
+    found: set[str] = set()
+    for child in ast.iter_child_nodes(annotation):
+        if isinstance(child, ast.expr):
+            found |= _quoted_names(child)
     return found
 
 

@@ -266,20 +266,29 @@ class Namespace:
 
 
 def import_order(name: str) -> tuple[int, list[tuple[int, int | str]], str]:
-    """Sort key for imported names and `__all__`, as ruff's isort and RUF022 order them.
+    """Sort key for imported names, as ruff's isort orders them.
 
     CONSTANTS first (two or more characters, none lower case), then Classes, then
     the rest; digits compare as numbers (`S2` before `S10`), case is ignored first.
     """
+    return _name_kind(name), _natural(name.lower()), name
+
+
+def export_order(name: str) -> tuple[int, list[tuple[int, int | str]]]:
+    """Sort key for `__all__`, as ruff's RUF022 orders it: like `import_order`, but
+    case-sensitive (`AgentTasks` before `Agents`)."""
+    return _name_kind(name), _natural(name)
+
+
+def _name_kind(name: str) -> int:
     if len(name) > 1 and not any(c.islower() for c in name):
-        kind = 0
-    elif name[:1].isupper():
-        kind = 1
-    else:
-        kind = 2
-    natural = [
+        return 0
+    return 1 if name[:1].isupper() else 2
+
+
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    return [
         (0, int(part)) if part.isdigit() else (1, part)
-        for part in re.split(r"(\d+)", name.lower())
+        for part in re.split(r"(\d+)", text)
         if part
     ]
-    return kind, natural, name

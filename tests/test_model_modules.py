@@ -92,6 +92,37 @@ def test_cycles_share_a_module_and_nested_classes_join_their_user() -> None:
     assert "Used by Shell only" in by_class["Shell"].source
 
 
+def test_bound_names_and_string_values_are_not_uses() -> None:
+    source = textwrap.dedent("""\
+        from __future__ import annotations
+
+        from enum import StrEnum
+        from typing import Literal
+
+        from pydantic import BaseModel
+
+
+        class User(BaseModel):
+            name: str
+
+
+        class Role(StrEnum):
+            User = "User"
+
+
+        class Login(BaseModel):
+            kind: Literal["User"] = "User"
+            \"\"\"User\"\"\"
+            who: "User"
+        """) + "\n\n" + FILLER + "\n"
+    modules = split_models(source, {"User", "Role", "Login"})
+    assert modules is not None
+    by_class = {name: module for module in modules for name in module.classes}
+    assert "import User" not in by_class["Role"].source
+    # Only the quoted annotation is a use; the Literal and the default are values.
+    assert "from ._user import User" in by_class["Login"].source
+
+
 def _big_spec() -> dict[str, Any]:
     schemas: dict[str, Any] = {
         "Kind": {"type": "string", "enum": ["cat", "dog"]},

@@ -13,6 +13,7 @@ from importlib import resources
 
 import generator
 from generator.config import Config
+from generator.config_names import apply_names
 from generator.datamodels import render_models
 from generator.errors import Diagnostic, DiagnosticError, has_errors
 from generator.format import format_files
@@ -20,7 +21,9 @@ from generator.ir import Provenance
 from generator.load import Spec, load_spec
 from generator.lower import LowerOptions, lower
 from generator.manifest import add_manifest
+from generator.overrides import check_overrides, models_folder, search_path
 from generator.parts import parts_of, select
+from generator.progress import Progress
 from generator.render import render_package
 from generator.stamp import Vendoring, build_inputs, template_dir
 from generator.validation_cache import validate_cached
@@ -41,21 +44,33 @@ class Build:
 
 
 def check_spec(
-    config: Config, *, strict: bool = False
+    config: Config, *, strict: bool = False, progress: Progress | None = None
 ) -> tuple[Spec, tuple[Diagnostic, ...]]:
     """Load and validate; raise `DiagnosticError` when the spec cannot be generated from."""
+    progress = progress or Progress()
     spec = load_spec(config.spec, config.overlays)
+    spec = apply_names(spec, config.names, config.pyproject)
+    progress.phase("load", f"{len(spec.files)} file(s)")
     diagnostics = tuple(validate_cached(spec))
+    progress.phase("validate", f"{len(diagnostics)} diagnostic(s)")
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)
     return spec, diagnostics
 
 
 def build(
-    config: Config, *, strict: bool = False, vendor: Vendoring | None = None
+    config: Config,
+    *,
+    strict: bool = False,
+    vendor: Vendoring | None = None,
+    progress: Progress | None = None,
 ) -> Build:
     """Everything `generate` (or `vendor`) writes, computed without writing anything."""
-    spec, diagnostics = check_spec(config, strict=strict)
+    progress = progress or Progress()
+    builtin = template_dir()
+    if config.templates is not None:
+        check_overrides(config.templates, builtin, config.display(config.templates))
+    spec, diagnostics = check_spec(config, strict=strict, progress=progress)
     overlays = ", ".join(map(config.display, config.overlays))
     provenance = Provenance(
         generator_version=generator.__version__,
@@ -70,13 +85,21 @@ def build(
     api, lowering = lower(spec, options)
     api = replace(api, parts=parts_of(vendor.only if vendor else None))
     diagnostics += tuple(lowering)
+    progress.phase(
+        "lower",
+        f"{len(api.operations)} operation(s), {len(api.model_schemas)} schema(s)",
+    )
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)
-    templates = template_dir()
-    files = render_package(api, [templates])
-    files["models.py"] = render_models(api, templates / "models")
+    with models_folder(config.templates, builtin) as models:
+        models_source = render_models(api, models)
+    progress.phase("models", f"{len(api.model_schemas)} model(s)")
+    files = render_package(api, search_path(config.templates, builtin))
+    files["models.py"] = models_source
     files.update(runtime_files())
+    progress.phase("render", f"{len(files)} file(s)")
     files = format_files(files, provenance)
+    progress.phase("format", f"{len(files)} file(s)")
     if vendor is not None:
         files = select(files, vendor.only)
         files[VENDORED_NAME] = vendored_readme(config, vendor, spec.root.sha256)

@@ -81,6 +81,8 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         "OAG074": "overlays make the document too large (or too deeply nested) to process",
         # configuration
         "OAG101": "invalid [tool.oagen] configuration or missing spec setting",
+        "OAG102": "a template override failed to render (Jinja error, or a plain "
+        "string printed without an escaping filter)",
     }
 )
 

@@ -67,6 +67,29 @@ def search_path(overrides: Path | None, builtin: Path) -> list[Path]:
     return [builtin] if overrides is None else [overrides, builtin]
 
 
+def render_failed(error: Exception, shown: str) -> DiagnosticError:
+    """OAG102 for an exception raised while rendering with overrides in `shown`."""
+    first = (str(error).splitlines() or [""])[0][:200]
+    name = getattr(error, "name", None) or getattr(error, "filename", None)
+    return DiagnosticError(
+        [
+            Diagnostic(
+                "error",
+                "OAG102",
+                f"templates in {shown} failed to render: {type(error).__name__}: {first}",
+                Location(
+                    str(name) if name else shown,
+                    getattr(error, "lineno", None),
+                    None,
+                    "",
+                ),
+                "print spec text through |literal, |docstring or |comment, and names "
+                "as the IR gives them (README: the template context)",
+            )
+        ]
+    )
+
+
 @contextmanager
 def models_folder(overrides: Path | None, builtin: Path) -> Iterator[Path]:
     """The model templates folder to hand to datamodel-code-generator: the built-in

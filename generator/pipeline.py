@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from importlib import resources
 
+import jinja2
+
 import generator
 from generator.config import Config
 from generator.config_names import apply_names
@@ -21,10 +23,15 @@ from generator.ir import Provenance
 from generator.load import Spec, load_spec
 from generator.lower import LowerOptions, lower
 from generator.manifest import add_manifest
-from generator.overrides import check_overrides, models_folder, search_path
+from generator.overrides import (
+    check_overrides,
+    models_folder,
+    render_failed,
+    search_path,
+)
 from generator.parts import parts_of, select
 from generator.progress import Progress
-from generator.render import render_package
+from generator.render import UnsafeValueError, render_package
 from generator.stamp import Vendoring, build_inputs, template_dir
 from generator.validation_cache import validate_cached
 from generator.vendor import VENDORED_NAME, vendored_readme
@@ -94,7 +101,12 @@ def build(
     with models_folder(config.templates, builtin) as models:
         models_source = render_models(api, models)
     progress.phase("models", f"{len(api.model_schemas)} model(s)")
-    files = render_package(api, search_path(config.templates, builtin))
+    try:
+        files = render_package(api, search_path(config.templates, builtin))
+    except (UnsafeValueError, jinja2.TemplateError) as error:
+        if config.templates is None:
+            raise  # a built-in template failed: a bug in oagen
+        raise render_failed(error, config.display(config.templates)) from None
     files["models.py"] = models_source
     files.update(runtime_files())
     progress.phase("render", f"{len(files)} file(s)")

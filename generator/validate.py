@@ -659,7 +659,8 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
     found += clashes(
         operations,
         "method",
-        "rename one operationId so that they differ by more than case or punctuation",
+        "rename one operationId so that they differ by more than case or punctuation, "
+        "or give one an 'x-oagen-name'",
     )
     for operation_id, places in operation_ids.items():
         if len(places) < 2:

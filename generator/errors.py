@@ -64,9 +64,9 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         # generation
         "OAG040": "the configured default server is not one of the spec's servers",
         "OAG041": "[tool.oagen.env] names an argument the client does not have",
-        "OAG042": "two operations, parameters or properties that would get the same "
-        "Python name",
-        "OAG043": "`x-oagen-name` that is not a usable Python name",
+        "OAG042": "two operations, parameters, properties, classes or enum members "
+        "that would get the same Python name",
+        "OAG043": "`x-oagen-name` or `x-enum-varnames` that is not a usable Python name",
         "OAG050": "operation skipped: it uses something oagen cannot generate yet (warning)",
         "OAG051": "security scheme the generated client cannot apply (warning)",
         "OAG052": "x-oagen-pagination does not fit the operation (warning)",

@@ -90,9 +90,10 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
         if "targets" in settings:
             raise config_error(
                 pyproject,
-                "[tool.oagen] defines several targets",
-                "choose one with --target NAME (generate, check, vendor and verify run "
-                "them all)",
+                "[tool.oagen] lists [[tool.oagen.targets]]: load them with "
+                "generator.targets.load_targets",
+                "on the command line, every target runs, or the one named by "
+                "--target NAME",
             )
     return resolve(pyproject, root, settings, overrides)
 

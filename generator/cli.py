@@ -8,14 +8,15 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import generator
-from generator.config import KEYS, NO_SPEC, Config, find_pyproject, load_config
+from generator.config import KEYS, NO_SPEC, Config, find_pyproject
 from generator.errors import Diagnostic, DiagnosticError
 
 if TYPE_CHECKING:
     from generator.drift import Drift
+    from generator.progress import Progress
 
 EXIT_OK = 0
 EXIT_DRIFT = 1
@@ -50,8 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INVALID
     try:
-        config = _config(args) if args.configured else None
-        return int(args.run(config, args))
+        if args.configured:
+            return _run_targets(args)
+        return int(args.run(None, args))
     except DiagnosticError as error:
         _report(error.diagnostics)
         return EXIT_INVALID
@@ -72,11 +74,48 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+def _run_targets(args: argparse.Namespace) -> int:
+    """Run the command for every selected target; the exit code is the worst one."""
+    configs = _configs(args)
+    if args.command == "serve" and len(configs) > 1:
+        raise _UsageError(
+            "serve runs one target: choose it with --target NAME (known targets: "
+            + ", ".join(config.target for config in configs)
+            + ")"
+        )
+    args.several = len(configs) > 1
+    worst = EXIT_OK
+    for config in configs:
+        args.current = config.target
+        try:
+            status = int(args.run(config, args))
+        except DiagnosticError as error:
+            _report(error.diagnostics)
+            status = EXIT_INVALID
+        except _UsageError as error:
+            print(f"oagen: error: {error}", file=sys.stderr)
+            status = EXIT_INVALID
+        worst = max(worst, status)
+    return worst
+
+
+def _progress(args: argparse.Namespace, config: Config) -> Progress:
+    """Phases on stderr: on a terminal, or with --verbose; never with --quiet or
+    beside JSON on stdout unless --verbose asks."""
+    from generator.progress import Progress, wants_progress
+
+    quiet = args.quiet or getattr(args, "format", "text") == "json"
+    enabled = wants_progress(sys.stderr, quiet=quiet, verbose=args.verbose)
+    return Progress(enabled, config.target if args.several else "")
+
+
 def run_validate(config: Config, args: argparse.Namespace) -> int:
     from generator.load import HTTP_METHODS
     from generator.pipeline import check_spec
 
-    spec, diagnostics = check_spec(config, strict=args.strict)
+    spec, diagnostics = check_spec(
+        config, strict=args.strict, progress=_progress(args, config)
+    )
     _report(diagnostics)
     paths = spec.root.data.get("paths") or {}
     operations = sum(
@@ -98,7 +137,8 @@ def run_generate(config: Config, args: argparse.Namespace) -> int:
     from generator.pipeline import build
 
     started = time.perf_counter()
-    result = build(config, strict=args.strict)
+    progress = _progress(args, config)
+    result = build(config, strict=args.strict, progress=progress)
     _report(result.diagnostics)
     try:
         emit(result.files, config.package_dir)
@@ -106,10 +146,12 @@ def run_generate(config: Config, args: argparse.Namespace) -> int:
         raise _UsageError(
             f"cannot write {config.display(config.package_dir)}: {error}"
         ) from None
+    progress.phase("write", f"{len(result.files)} file(s)")
     elapsed = time.perf_counter() - started
     _say(
         args,
-        f"wrote {len(result.files)} files to {config.display(config.package_dir)} in {elapsed:.2f}s",
+        f"wrote {len(result.files)} files to {config.display(config.package_dir)} "
+        f"in {elapsed:.2f}s, {_warnings(result.diagnostics)}",
     )
     if not args.quiet:
         _api_changes_since_head(config)
@@ -139,7 +181,7 @@ def run_check(config: Config, args: argparse.Namespace) -> int:
     from generator.drift import compare
     from generator.pipeline import build
 
-    result = build(config, strict=args.strict)
+    result = build(config, strict=args.strict, progress=_progress(args, config))
     _report(result.diagnostics)
     drift = compare(result.files, config.package_dir, label)
     return _report_check(args, drift, label, fast_path=False, reason=reason)
@@ -158,9 +200,12 @@ def _report_check(
     if args.format == "json":
         from generator.drift_report import as_json
 
-        sys.stdout.write(
-            as_json(drift, fast_path=fast_path, package=label, reason=reason)
-        )
+        text = as_json(drift, fast_path=fast_path, package=label, reason=reason)
+        if args.several:  # one object per line, each naming its target
+            import json
+
+            text = json.dumps({"target": args.current, **json.loads(text)}) + "\n"
+        sys.stdout.write(text)
     elif drift is not None and not drift.clean:
         from generator.drift_report import colour, wants_colour
 
@@ -192,7 +237,9 @@ def run_vendor(config: Config, args: argparse.Namespace) -> int:
     except VendorError as error:
         raise _UsageError(str(error)) from None
     vendoring = Vendoring(into=config.display(into), only=args.only)
-    result = build(config, strict=args.strict, vendor=vendoring)
+    result = build(
+        config, strict=args.strict, vendor=vendoring, progress=_progress(args, config)
+    )
     _report(result.diagnostics)
     try:
         emit(result.files, package_dir)
@@ -203,12 +250,30 @@ def run_vendor(config: Config, args: argparse.Namespace) -> int:
 
 
 def run_verify(config: Config | None, args: argparse.Namespace) -> int:
+    """One folder (DIR), or the package of every selected target when none is given."""
+    cwd = Path.cwd()
+    if args.folder is not None:
+        spec, root = _verify_spec(args, cwd)
+        return _verify_one(args, cwd / args.folder, spec, root)
+    pyproject = _pyproject(args)
+    if pyproject is None:
+        raise _UsageError("verify needs DIR, or a [tool.oagen] configuration")
+    worst = EXIT_OK
+    for target in _load_targets(pyproject, {}, args.target):
+        spec = cwd / args.spec if args.spec is not None else target.spec
+        status = _verify_one(args, target.package_dir, spec, target.root)
+        worst = max(worst, status)
+    return worst
+
+
+def _verify_one(
+    args: argparse.Namespace, folder: Path, spec: Path | None, root: Path
+) -> int:
     from generator.verify import VerifyError, find_package, render, verify
 
     cwd = Path.cwd()
-    spec, root = _verify_spec(args, cwd)
     try:
-        package_dir = find_package(cwd / args.folder)
+        package_dir = find_package(folder)
         result = verify(package_dir, spec, root)
     except VerifyError as error:
         raise _UsageError(str(error)) from None
@@ -222,21 +287,30 @@ def run_verify(config: Config | None, args: argparse.Namespace) -> int:
 
 
 def _verify_spec(args: argparse.Namespace, cwd: Path) -> tuple[Path | None, Path]:
-    """The spec to check against (--spec, else the configuration's) and the project folder."""
-    if args.config is not None and not args.config.is_file():
-        raise _UsageError(f"--config {args.config}: no such file")
-    pyproject = args.config or find_pyproject(cwd)
+    """The spec to check against (--spec, else the target's) and the project folder."""
+    pyproject = _pyproject(args)
     if args.spec is not None:
         return cwd / args.spec, pyproject.parent if pyproject else cwd
     if pyproject is None:
         return None, cwd
     try:
-        config = load_config(pyproject, {})
+        targets = _load_targets(pyproject, {}, args.target)
     except DiagnosticError as error:
         if all(d.message == NO_SPEC for d in error.diagnostics):
             return None, pyproject.parent  # nothing to check against: hand edits only
         raise
-    return config.spec, config.root
+    if len(targets) > 1:
+        raise _UsageError(
+            "this configuration has several targets: name the spec of DIR with "
+            "--target NAME or --spec"
+        )
+    return targets[0].spec, targets[0].root
+
+
+def _pyproject(args: argparse.Namespace) -> Path | None:
+    if args.config is not None and not args.config.is_file():
+        raise _UsageError(f"--config {args.config}: no such file")
+    return args.config or find_pyproject(Path.cwd())
 
 
 def _shown(path: Path, cwd: Path) -> str:
@@ -268,6 +342,18 @@ def run_serve(config: Config, args: argparse.Namespace) -> int:
     )
     _report(diagnostics)
     return status
+
+
+def run_init(config: Config | None, args: argparse.Namespace) -> int:
+    from generator.scaffold import InitError, scaffold
+
+    try:
+        steps = scaffold(Path.cwd() / args.dir)
+    except InitError as error:
+        raise _UsageError(str(error)) from None
+    for step in steps:
+        print(step, file=sys.stderr)
+    return EXIT_OK
 
 
 def run_diff(config: Config | None, args: argparse.Namespace) -> int:
@@ -338,7 +424,35 @@ def _parser() -> argparse.ArgumentParser:
             _vendor_options(command)
     _verify_command(commands)
     _diff_command(commands)
+    _init_command(commands)
     return parser
+
+
+def _init_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> None:
+    summary = (
+        "add oagen to an existing repository: [tool.oagen], a spec/ placeholder, a "
+        "pre-commit hook and a CI job; never overwrites a file"
+    )
+    command = commands.add_parser(
+        "init",
+        help=summary,
+        description=summary,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.set_defaults(run=run_init, configured=False)
+    command.add_argument(
+        "dir",
+        nargs="?",
+        default=".",
+        metavar="DIR",
+        help="the repository's folder (default: the working directory)",
+    )
+    command.add_argument(
+        "--debug", action="store_true", help="show a traceback on internal errors"
+    )
 
 
 def _check_options(parser: argparse.ArgumentParser) -> None:
@@ -390,7 +504,14 @@ def _verify_command(
     command.add_argument(
         "folder",
         metavar="DIR",
-        help="the package folder (or the folder holding exactly one oagen package)",
+        nargs="?",
+        help="the package folder (or the folder holding exactly one oagen package); "
+        "default: the package of every target",
+    )
+    command.add_argument(
+        "--target",
+        metavar="NAME",
+        help="the [[tool.oagen.targets]] entry to verify (default: all)",
     )
     command.add_argument(
         "--spec",
@@ -486,6 +607,12 @@ def _common_options(parser: argparse.ArgumentParser, *, output: bool = True) -> 
         "in order; replaces the configured overlays",
     )
     parser.add_argument(
+        "--templates",
+        metavar="DIR",
+        help="folder of template overrides (same relative names as the built-ins); "
+        "replaces the configured one",
+    )
+    parser.add_argument(
         "--allow-remote-refs",
         action="store_true",
         default=None,
@@ -499,10 +626,22 @@ def _common_options(parser: argparse.ArgumentParser, *, output: bool = True) -> 
         help="how long one remote $ref's fetch may take (default: 10)",
     )
     parser.add_argument(
-        "--strict", action="store_true", help="treat warnings as errors"
+        "--target",
+        metavar="NAME",
+        help="run only this [[tool.oagen.targets]] entry (default: all)",
     )
     parser.add_argument(
+        "--strict", action="store_true", help="treat warnings as errors"
+    )
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument(
         "-q", "--quiet", action="store_true", help="print only problems"
+    )
+    verbosity.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="print each phase with its counts, even when stderr is not a terminal",
     )
     parser.add_argument(
         "--debug", action="store_true", help="show a traceback on internal errors"
@@ -520,12 +659,9 @@ def _seconds(text: str) -> float:
     return value
 
 
-def _config(args: argparse.Namespace) -> Config:
-    pyproject = args.config
-    if pyproject is not None and not pyproject.is_file():
-        raise _UsageError(f"--config {pyproject}: no such file")
-    if pyproject is None:
-        pyproject = find_pyproject(Path.cwd())
+def _configs(args: argparse.Namespace) -> list[Config]:
+    """The selected targets, with flag values applied."""
+    pyproject = _pyproject(args)
     cwd = Path.cwd()
     overrides = {
         "spec": _absolute(args.spec, cwd),
@@ -539,8 +675,20 @@ def _config(args: argparse.Namespace) -> Config:
         ),
         "allow-remote-refs": args.allow_remote_refs,
         "remote-ref-timeout": args.remote_ref_timeout,
+        "templates": _absolute(args.templates, cwd),
     }
-    return load_config(pyproject, overrides)
+    return _load_targets(pyproject, overrides, args.target)
+
+
+def _load_targets(
+    pyproject: Path | None, overrides: dict[str, Any], only: str | None
+) -> list[Config]:
+    from generator.targets import UnknownTarget, load_targets
+
+    try:
+        return load_targets(pyproject, overrides, only)
+    except UnknownTarget as error:
+        raise _UsageError(str(error)) from None
 
 
 def _absolute(value: str | None, cwd: Path) -> str | None:
@@ -558,6 +706,11 @@ def _report(diagnostics: Sequence[Diagnostic] | tuple[Diagnostic, ...]) -> None:
             f"{errors} error(s), {warnings} warning(s); nothing was written",
             file=sys.stderr,
         )
+
+
+def _warnings(diagnostics: Sequence[Diagnostic]) -> str:
+    count = sum(1 for d in diagnostics if d.level == "warning")
+    return f"{count} warning{'' if count == 1 else 's'}"
 
 
 def _say(args: argparse.Namespace, message: str) -> None:

@@ -29,11 +29,15 @@ KEYS: Mapping[str, str] = {
     "allow-remote-refs": "true to fetch $refs to https:// documents (default false: "
     "a spec is untrusted input)",
     "remote-ref-timeout": "seconds one remote $ref's fetch may take (default 10)",
+    "templates": "folder of template overrides inside the project (same relative "
+    "names as the built-ins)",
+    "names": "table: operationId, schema name or '#/json/pointer' -> Python name",
+    "targets": "array of tables [[tool.oagen.targets]], one per spec (see README)",
 }
 #: The message when neither [tool.oagen] nor a flag names the spec.
 NO_SPEC = "no spec given"
 #: Keys whose value is a table of strings rather than a string.
-TABLE_KEYS = frozenset({"env"})
+TABLE_KEYS = frozenset({"env", "names"})
 #: Keys whose value is a list of strings.
 LIST_KEYS = frozenset({"overlays"})
 #: Keys whose value is true or false.
@@ -59,6 +63,14 @@ class Config:
     #: The user's opt-in to fetching remote `$ref`s, and the limit on each fetch.
     allow_remote_refs: bool = False
     remote_ref_timeout: float = DEFAULT_REMOTE_TIMEOUT
+    #: A folder whose templates replace the built-ins of the same relative name.
+    templates: Path | None = None
+    #: `[tool.oagen.names]`: operationId, schema name or JSON pointer -> Python name.
+    names: Mapping[str, str] = field(default_factory=dict)
+    #: The target's name, from `[[tool.oagen.targets]]` (the package when there is one).
+    target: str = ""
+    #: The configuration file, for diagnostics that name a setting.
+    pyproject: Path | None = None
 
     @property
     def package_dir(self) -> Path:
@@ -87,7 +99,28 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
     root = Path.cwd()
     if pyproject is not None:
         root = pyproject.parent
-        settings = _read_table(pyproject)
+        settings = read_table(pyproject)
+        if "targets" in settings:
+            raise config_error(
+                pyproject,
+                "[tool.oagen] lists [[tool.oagen.targets]]: load them with "
+                "generator.targets.load_targets",
+                "on the command line, every target runs, or the one named by "
+                "--target NAME",
+            )
+    return resolve(pyproject, root, settings, overrides)
+
+
+def resolve(
+    pyproject: Path | None,
+    root: Path,
+    settings: dict[str, Any],
+    overrides: Mapping[str, Any],
+    target: str = "",
+) -> Config:
+    """One Config from the settings of one target, with flag values applied."""
+    settings = dict(settings)
+    configured_templates = settings.get("templates")
     configured_spec = settings.get("spec")
     for key, value in overrides.items():
         if value is not None:
@@ -101,7 +134,7 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
 
     missing = [key for key in ("spec",) if key not in settings]
     if missing:
-        raise _config_error(
+        raise config_error(
             pyproject,
             NO_SPEC,
             'set `spec = "spec/openapi.yaml"` under [tool.oagen] in pyproject.toml, or pass --spec',
@@ -109,11 +142,12 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
     spec = root / str(settings["spec"])
     package = str(settings.get("package") or snake(spec.stem, fallback="api"))
     if snake(package) != package:
-        raise _config_error(
+        raise config_error(
             pyproject,
             f"package name {package!r} is not a valid Python package name",
             f"use a snake_case name such as {snake(package)!r}",
         )
+    templates = _templates(pyproject, root, settings, configured_templates)
     return Config(
         root=root,
         spec=spec,
@@ -126,7 +160,43 @@ def load_config(pyproject: Path | None, overrides: Mapping[str, Any]) -> Config:
         remote_ref_timeout=float(
             settings.get("remote-ref-timeout", DEFAULT_REMOTE_TIMEOUT)
         ),
+        templates=templates,
+        names=dict(settings.get("names", {})),
+        target=target or package,
+        pyproject=pyproject,
     )
+
+
+def _templates(
+    pyproject: Path | None, root: Path, settings: Mapping[str, Any], configured: Any
+) -> Path | None:
+    """The override folder: a configured one must stay inside the project (a flag
+    names its folder explicitly, anywhere); either must exist."""
+    value = settings.get("templates")
+    if value is None:
+        return None
+    folder = root / str(value)
+    if value == configured and not _inside(folder, root):
+        raise config_error(
+            pyproject,
+            f"templates folder {value!r} is outside the project",
+            "keep template overrides inside the project, or pass --templates DIR",
+        )
+    if not folder.is_dir():
+        raise config_error(
+            pyproject,
+            f"templates folder {value!r} does not exist",
+            "create it with the templates to override (e.g. package/client.py.jinja), "
+            "or remove the setting",
+        )
+    return folder
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def _same_file(first: Path, second: Path) -> bool:
@@ -136,76 +206,86 @@ def _same_file(first: Path, second: Path) -> bool:
         return first == second
 
 
-def _read_table(pyproject: Path) -> dict[str, Any]:
+def read_table(pyproject: Path) -> dict[str, Any]:
+    """`[tool.oagen]` of `pyproject`, each value checked for its type."""
     try:
         document = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise _config_error(
+        raise config_error(
             pyproject,
             f"cannot read pyproject.toml: {error}",
             "fix the TOML syntax at the place named, or pass --config another file",
         ) from None
     table = document.get("tool", {}).get("oagen", {})
     if not isinstance(table, dict):
-        raise _config_error(
+        raise config_error(
             pyproject,
             "[tool.oagen] must be a table",
             'write it as a section: a line [tool.oagen], then key = "value" lines',
         )
     unknown = sorted(set(table) - set(KEYS))
     if unknown:
-        raise _config_error(
+        raise config_error(
             pyproject,
             f"unknown key(s) in [tool.oagen]: {', '.join(unknown)}",
             f"known keys: {', '.join(KEYS)}",
         )
     for key, value in table.items():
-        if key in TABLE_KEYS:
-            if not isinstance(value, dict) or not all(
-                isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-            ):
-                raise _config_error(
-                    pyproject,
-                    f"[tool.oagen.{key}] must be a table of strings",
-                    f'write one name = "VALUE" line per entry under [tool.oagen.{key}]',
-                )
-        elif key in LIST_KEYS:
-            if not isinstance(value, list) or not all(
-                isinstance(item, str) for item in value
-            ):
-                raise _config_error(
-                    pyproject,
-                    f"[tool.oagen] {key} must be a list of strings",
-                    f'write it as {key} = ["first.yaml", "second.yaml"]',
-                )
-        elif key in BOOLEAN_KEYS:
-            if not isinstance(value, bool):
-                raise _config_error(
-                    pyproject,
-                    f"[tool.oagen] {key} must be true or false",
-                    f"write it unquoted: {key} = true",
-                )
-        elif key in SECONDS_KEYS:
-            if not (
-                isinstance(value, (int, float))
-                and not isinstance(value, bool)
-                and math.isfinite(value)
-                and value > 0
-            ):
-                raise _config_error(
-                    pyproject,
-                    f"[tool.oagen] {key} must be a positive number of seconds",
-                    f"write it as a number: {key} = 10",
-                )
-        elif not isinstance(value, str):
-            raise _config_error(
-                pyproject,
-                f"[tool.oagen] {key} must be a string",
-                f'quote the value: {key} = "..."',
-            )
+        if key == "targets":
+            continue  # checked by `generator.targets`
+        check_value(pyproject, key, value)
     return dict(table)
 
 
-def _config_error(pyproject: Path | None, message: str, hint: str) -> DiagnosticError:
+def check_value(
+    pyproject: Path | None, key: str, value: Any, table: str = "tool.oagen"
+) -> None:
+    """OAG101 unless `value` has the type `key` takes."""
+    if key in TABLE_KEYS:
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise config_error(
+                pyproject,
+                f"[{table}.{key}] must be a table of strings",
+                f'write one name = "VALUE" line per entry under [{table}.{key}]',
+            )
+    elif key in LIST_KEYS:
+        if not isinstance(value, list) or not all(
+            isinstance(item, str) for item in value
+        ):
+            raise config_error(
+                pyproject,
+                f"[{table}] {key} must be a list of strings",
+                f'write it as {key} = ["first.yaml", "second.yaml"]',
+            )
+    elif key in BOOLEAN_KEYS:
+        if not isinstance(value, bool):
+            raise config_error(
+                pyproject,
+                f"[{table}] {key} must be true or false",
+                f"write it unquoted: {key} = true",
+            )
+    elif key in SECONDS_KEYS:
+        if not (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+            and value > 0
+        ):
+            raise config_error(
+                pyproject,
+                f"[{table}] {key} must be a positive number of seconds",
+                f"write it as a number: {key} = 10",
+            )
+    elif not isinstance(value, str):
+        raise config_error(
+            pyproject,
+            f"[{table}] {key} must be a string",
+            f'quote the value: {key} = "..."',
+        )
+
+
+def config_error(pyproject: Path | None, message: str, hint: str) -> DiagnosticError:
     where = Location(pyproject.name, None, None, "/tool/oagen") if pyproject else None
     return DiagnosticError([Diagnostic("error", "OAG101", message, where, hint)])

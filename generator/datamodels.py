@@ -36,9 +36,15 @@ class ModelRenderError(Exception):
     """datamodel-code-generator failed or produced names lowering did not ask for."""
 
 
-def render_model_files(api: Api, templates: Path) -> dict[str, str]:
-    """`models.py`, or for a large API the lazily loaded `models/` package."""
-    source = render_models(api, templates / "models")
+def render_model_files(
+    api: Api, models_templates: Path, template_dirs: list[Path]
+) -> dict[str, str]:
+    """`models.py`, or for a large API the lazily loaded `models/` package.
+
+    `models_templates` is datamodel-code-generator's folder; `template_dirs` is
+    the Jinja search path (overrides first) for the package's own index.
+    """
+    source = render_models(api, models_templates)
     modules = split_models(source, api.model_schemas)
     if modules is None:
         return {"models.py": source}
@@ -51,7 +57,7 @@ def render_model_files(api: Api, templates: Path) -> dict[str, str]:
         count=sum(len(module.classes) for module in modules),
         modules=tuple(modules),
     )
-    template = environment([templates]).get_template(_INDEX_TEMPLATE)
+    template = environment(template_dirs).get_template(_INDEX_TEMPLATE)
     files["models/__init__.py"] = template.render(index=index)
     return files
 

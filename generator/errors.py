@@ -65,9 +65,9 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         # generation
         "OAG040": "the configured default server is not one of the spec's servers",
         "OAG041": "[tool.oagen.env] names an argument the client does not have",
-        "OAG042": "two operations, parameters or properties that would get the same "
-        "Python name",
-        "OAG043": "`x-oagen-name` that is not a usable Python name",
+        "OAG042": "two operations, parameters, properties, classes or enum members "
+        "that would get the same Python name",
+        "OAG043": "`x-oagen-name` or `x-enum-varnames` that is not a usable Python name",
         "OAG050": "operation skipped: it uses something oagen cannot generate yet (warning)",
         "OAG051": "security scheme the generated client cannot apply (warning)",
         "OAG052": "x-oagen-pagination does not fit the operation (warning)",
@@ -86,6 +86,8 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         "OAG081": "remote $ref document larger than the size limit (10 MiB)",
         # configuration
         "OAG101": "invalid [tool.oagen] configuration or missing spec setting",
+        "OAG102": "a template override failed to render (Jinja error, or a plain "
+        "string printed without an escaping filter)",
     }
 )
 

@@ -43,12 +43,14 @@ from generator.model_registry import ModelRegistry, is_model_schema
 from generator.naming import (
     CLASS_RESERVED,
     METHOD_RESERVED,
+    NAME_OVERRIDE,
     RESERVED,
     TEMPLATE_NAMES,
     ClassName,
     Code,
     Identifier,
     Namespace,
+    chosen_name,
     constant,
     import_order,
     pascal,
@@ -290,8 +292,9 @@ class _Lowering:
         names: Namespace,
     ) -> Operation | None:
         operation_id = str(op.get("operationId") or f"{method} {path}")
-        name = names.identifier(snake(operation_id, fallback="operation"))
-        class_stem = pascal(operation_id, fallback="Operation")
+        chosen = chosen_name(op.get(NAME_OVERRIDE), _METHOD_RESERVED)
+        name = names.identifier(chosen or snake(operation_id, fallback="operation"))
+        class_stem = pascal(chosen or operation_id, fallback="Operation")
         try:
             parameters = self.parameters(
                 [*shared, *(op.get("parameters") or [])], file, class_stem

@@ -16,11 +16,15 @@ from typing import Any
 
 from generator.load import Spec, SpecFile, join_pointer, pointer_tokens
 from generator.naming import (
+    CLASS_RESERVED,
+    ENUM_NAMES,
     FIELD_RESERVED,
     NAME_OVERRIDE,
     ClassName,
     Identifier,
     Namespace,
+    chosen_class_name,
+    chosen_members,
     constant,
     pascal,
     wire_identifier,
@@ -103,8 +107,13 @@ class ModelRegistry:
         target = (str(file.key), pointer)
         if target in self._by_target:
             return self._by_target[target]
+        chosen = (
+            chosen_class_name(schema.get(NAME_OVERRIDE), CLASS_RESERVED)
+            if isinstance(schema, Mapping)
+            else None
+        )
         name = self._namespace.class_name(
-            pascal((pointer_tokens(pointer) or ["Model"])[-1])
+            chosen or pascal((pointer_tokens(pointer) or ["Model"])[-1])
         )
         self._by_target[target] = name
         self.schemas[name] = None  # reserve the slot so order follows first use
@@ -172,7 +181,8 @@ class ModelRegistry:
             ]  # EmailStr would make the package need email-validator
         if _needs_member_names(rewritten):
             members = Namespace()
-            rewritten["x-enum-varnames"] = [
+            chosen = chosen_members(schema.get(ENUM_NAMES), rewritten["enum"])
+            rewritten[ENUM_NAMES] = chosen or [
                 members.identifier(constant(str(v))) for v in rewritten["enum"]
             ]
         return rewritten

@@ -15,14 +15,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from generator.errors import Diagnostic
+from generator.errors import Diagnostic, Location
 from generator.load import SpecFile, join_pointer, parameter_key
 from generator.naming import (
+    CLASS_RESERVED,
+    ENUM_NAMES,
     FIELD_RESERVED,
     METHOD_RESERVED,
     NAME_OVERRIDE,
     Identifier,
+    chosen_class_name,
+    chosen_members,
     chosen_name,
+    pascal,
     snake,
     wire_identifier,
 )
@@ -31,9 +36,13 @@ __all__ = [
     "Named",
     "clashes",
     "duplicate_parameters",
+    "enum_member_names",
     "operation_name",
+    "operation_named",
+    "override_problems",
     "parameter_names",
     "property_clashes",
+    "schema_names",
 ]
 
 _MAX_MESSAGE: Final = 200
@@ -56,9 +65,38 @@ class Named:
     name: Identifier
 
 
-def operation_name(operation_id: str | None, method: str, path: str) -> Identifier:
-    """The method name lowering gives an operation (before numbering)."""
-    return snake(operation_id or f"{method} {path}", fallback="operation")
+def operation_name(
+    operation_id: str | None,
+    method: str,
+    path: str,
+    operation: Mapping[str, Any] | None = None,
+) -> Identifier:
+    """The method name lowering gives an operation (before numbering): its
+    `x-oagen-name` when usable, else its operationId (or method and path)."""
+    chosen = chosen_name((operation or {}).get(NAME_OVERRIDE), METHOD_RESERVED)
+    return chosen or snake(operation_id or f"{method} {path}", fallback="operation")
+
+
+def operation_named(
+    operation: Mapping[str, Any], method: str, path: str, file: SpecFile, pointer: str
+) -> tuple[Named, list[Diagnostic]]:
+    """An operation as a `Named` (placed at its override when it has one, else at
+    its operationId) and the OAG043 of an unusable override."""
+    raw_id = operation.get("operationId")
+    label = raw_id if isinstance(raw_id, str) else None
+    at = (
+        join_pointer(pointer, NAME_OVERRIDE)
+        if NAME_OVERRIDE in operation
+        else join_pointer(pointer, "operationId") if label else pointer
+    )
+    named = Named(
+        f"operationId {label!r}" if label else f"{method.upper()} {path}",
+        label or f"{method} {path}",
+        file,
+        at,
+        operation_name(label, method, path, operation),
+    )
+    return named, override_problems(operation, file, pointer, METHOD_RESERVED)
 
 
 def clashes(items: Iterable[Named], kind: str, hint: str) -> list[Diagnostic]:
@@ -131,7 +169,7 @@ def parameter_names(params: Iterable[Param]) -> list[Diagnostic]:
     named = []
     for file, pointer, param in params:
         wire = str(param.get("name"))
-        found += _override(param, file, pointer, METHOD_RESERVED)
+        found += override_problems(param, file, pointer, METHOD_RESERVED)
         named.append(
             Named(
                 f"{param.get('in')} parameter {wire!r}",
@@ -153,7 +191,7 @@ def property_clashes(
     for wire, schema in properties.items():
         at = join_pointer(pointer, "properties", str(wire))
         entry = schema if isinstance(schema, Mapping) else {}
-        found += _override(entry, file, at, FIELD_RESERVED)
+        found += override_problems(entry, file, at, FIELD_RESERVED)
         name = wire_identifier(
             str(wire), entry, scope=FIELD_RESERVED, reserved=FIELD_RESERVED
         )
@@ -161,29 +199,114 @@ def property_clashes(
     return found + clashes(named, "field", _OVERRIDE_HINT)
 
 
-def _override(
+def override_problems(
     entry: Mapping[str, Any], file: SpecFile, pointer: str, scope: frozenset[str]
 ) -> list[Diagnostic]:
+    """OAG043 for an `x-oagen-name` (snake_case) that is not a usable name."""
     if NAME_OVERRIDE not in entry:
         return []
     value = entry[NAME_OVERRIDE]
     if chosen_name(value, scope) is not None:
         return []
-    why = (
-        "a name the generated code keeps for itself"
-        if isinstance(value, str) and value in scope
-        else "not a lower-case Python identifier"
-    )
     return [
-        Diagnostic(
-            "error",
-            "OAG043",
-            _cap(f"{NAME_OVERRIDE} {value!r} is {why}"),
+        _unusable(
+            value,
+            scope,
+            "lower-case Python identifier",
             file.location(join_pointer(pointer, NAME_OVERRIDE)),
             "use a snake_case name that is neither a Python keyword nor one the "
             "generated code uses (such as model_dump or timeout), e.g. 'page_size'",
         )
     ]
+
+
+def schema_names(
+    schemas: Mapping[str, Any], file: SpecFile, pointer: str
+) -> list[Diagnostic]:
+    """OAG043 for an unusable class name override on a component schema, and OAG042
+    for two schemas (one of them renamed) that would become the same class."""
+    found: list[Diagnostic] = []
+    named = []
+    for key, schema in schemas.items():
+        at = join_pointer(pointer, str(key))
+        entry = schema if isinstance(schema, Mapping) else {}
+        chosen = chosen_class_name(entry.get(NAME_OVERRIDE), CLASS_RESERVED)
+        if NAME_OVERRIDE in entry and chosen is None:
+            found.append(
+                _unusable(
+                    entry[NAME_OVERRIDE],
+                    CLASS_RESERVED,
+                    "PascalCase Python class name",
+                    file.location(join_pointer(at, NAME_OVERRIDE)),
+                    "use a PascalCase name that no builtin or generated module uses, "
+                    "e.g. 'SeatEventPage'",
+                )
+            )
+        if chosen is not None:
+            at = join_pointer(at, NAME_OVERRIDE)
+        name = Identifier(chosen or pascal(str(key)))
+        named.append(
+            (NAME_OVERRIDE in entry, Named(f"schema {key!r}", str(key), file, at, name))
+        )
+    renamed = {item.name for overridden, item in named if overridden}
+    return found + clashes(
+        [item for _, item in named if item.name in renamed],
+        "class",
+        f"choose another '{NAME_OVERRIDE}' for the renamed schema",
+    )
+
+
+def enum_member_names(
+    schema: Mapping[str, Any], file: SpecFile, pointer: str
+) -> list[Diagnostic]:
+    """OAG043 for an `x-enum-varnames` that does not name every value once."""
+    if ENUM_NAMES not in schema:
+        return []
+    values, enum = schema[ENUM_NAMES], schema.get("enum")
+    members = chosen_members(values, enum)
+    at = file.location(join_pointer(pointer, ENUM_NAMES))
+    if members is None:
+        return [
+            Diagnostic(
+                "error",
+                "OAG043",
+                _cap(f"{ENUM_NAMES} {values!r} does not name each enum value"),
+                at,
+                "give one Python identifier per enum value, in the enum's order, "
+                "none a keyword or starting with '_', e.g. [ACTIVE, CANCELLED]",
+            )
+        ]
+    seen: dict[str, int] = {}
+    found = []
+    for index, member in enumerate(members):
+        if member in seen:
+            found.append(
+                Diagnostic(
+                    "error",
+                    "OAG042",
+                    _cap(
+                        f"{ENUM_NAMES} names values {seen[member]} and {index} "
+                        f"both {member!r}"
+                    ),
+                    file.location(join_pointer(pointer, ENUM_NAMES, index)),
+                    "give each enum value a member name of its own",
+                )
+            )
+        seen.setdefault(member, index)
+    return found
+
+
+def _unusable(
+    value: Any, scope: frozenset[str], kind: str, where: Location, hint: str
+) -> Diagnostic:
+    why = (
+        "a name the generated code keeps for itself"
+        if isinstance(value, str) and value in scope
+        else f"not a {kind}"
+    )
+    return Diagnostic(
+        "error", "OAG043", _cap(f"{NAME_OVERRIDE} {value!r} is {why}"), where, hint
+    )
 
 
 def _cap(text: str) -> str:

@@ -21,10 +21,15 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _SIGN = re.compile(r"\A[+-](?=[0-9])")
 _SIGNS = {"+": "plus ", "-": "minus "}
 _CHOSEN = re.compile(r"[a-z][a-z0-9_]*\Z")
+_CHOSEN_CLASS = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
+_CHOSEN_MEMBER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
-#: The extension a spec author sets on a parameter or a property schema to choose its
-#: Python name, for wire names that would otherwise become the same name.
+#: The extension a spec author sets to choose a Python name: on a parameter or a
+#: property schema (snake_case), an operation (its method, snake_case) or a schema
+#: that becomes a model (its class, PascalCase).
 NAME_OVERRIDE: Final = "x-oagen-name"
+#: The extension that names an enum's members, one per value, in order.
+ENUM_NAMES: Final = "x-enum-varnames"
 
 #: Names a generated module or class body must not shadow.
 RESERVED = frozenset(keyword.kwlist) | frozenset(keyword.softkwlist) | {"self", "cls"}
@@ -192,6 +197,35 @@ def chosen_name(value: object, reserved: Iterable[str]) -> Identifier | None:
     ):
         return None
     return Identifier(value)
+
+
+def chosen_class_name(value: object, reserved: Iterable[str]) -> ClassName | None:
+    """An `x-oagen-name` on a schema as a class name; None unless it is a PascalCase
+    identifier outside ``reserved``."""
+    if (
+        not isinstance(value, str)
+        or not _CHOSEN_CLASS.match(value)
+        or keyword.iskeyword(value)
+        or value in reserved
+    ):
+        return None
+    return ClassName(value)
+
+
+def chosen_members(values: object, enum: object) -> list[Identifier] | None:
+    """An `x-enum-varnames` list as member names: one identifier per enum value,
+    no keyword, none starting with an underscore (Enum keeps those); else None."""
+    if (
+        not isinstance(values, list)
+        or not isinstance(enum, list)
+        or len(values) != len(enum)
+        or not all(
+            isinstance(v, str) and _CHOSEN_MEMBER.match(v) and not keyword.iskeyword(v)
+            for v in values
+        )
+    ):
+        return None
+    return [Identifier(value) for value in values]
 
 
 def wire_identifier(

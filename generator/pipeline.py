@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from importlib import resources
 
+import jinja2
+
 import generator
 from generator.config import Config
+from generator.config_names import apply_names
 from generator.datamodels import render_model_files
 from generator.errors import Diagnostic, DiagnosticError, has_errors
 from generator.format import format_files
@@ -20,9 +23,16 @@ from generator.ir import Provenance
 from generator.load import Spec, load_spec
 from generator.lower import LowerOptions, lower
 from generator.manifest import add_manifest
+from generator.overrides import (
+    check_overrides,
+    models_folder,
+    render_failed,
+    search_path,
+)
 from generator.parts import parts_of, select
+from generator.progress import Progress
 from generator.remote import RemotePolicy
-from generator.render import render_package
+from generator.render import UnsafeValueError, render_package
 from generator.stamp import Vendoring, build_inputs, template_dir
 from generator.validation_cache import validate_cached
 from generator.vendor import VENDORED_NAME, vendored_readme
@@ -42,26 +52,38 @@ class Build:
 
 
 def check_spec(
-    config: Config, *, strict: bool = False
+    config: Config, *, strict: bool = False, progress: Progress | None = None
 ) -> tuple[Spec, tuple[Diagnostic, ...]]:
     """Load and validate; raise `DiagnosticError` when the spec cannot be generated from."""
+    progress = progress or Progress()
     remote = (
         RemotePolicy(timeout=config.remote_ref_timeout)
         if config.allow_remote_refs
         else None
     )
     spec = load_spec(config.spec, config.overlays, remote)
+    spec = apply_names(spec, config.names, config.pyproject)
+    progress.phase("load", f"{len(spec.files)} file(s)")
     diagnostics = tuple(validate_cached(spec))
+    progress.phase("validate", f"{len(diagnostics)} diagnostic(s)")
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)
     return spec, diagnostics
 
 
 def build(
-    config: Config, *, strict: bool = False, vendor: Vendoring | None = None
+    config: Config,
+    *,
+    strict: bool = False,
+    vendor: Vendoring | None = None,
+    progress: Progress | None = None,
 ) -> Build:
     """Everything `generate` (or `vendor`) writes, computed without writing anything."""
-    spec, diagnostics = check_spec(config, strict=strict)
+    progress = progress or Progress()
+    builtin = template_dir()
+    if config.templates is not None:
+        check_overrides(config.templates, builtin, config.display(config.templates))
+    spec, diagnostics = check_spec(config, strict=strict, progress=progress)
     overlays = ", ".join(map(config.display, config.overlays))
     provenance = Provenance(
         generator_version=generator.__version__,
@@ -76,13 +98,27 @@ def build(
     api, lowering = lower(spec, options)
     api = replace(api, parts=parts_of(vendor.only if vendor else None))
     diagnostics += tuple(lowering)
+    progress.phase(
+        "lower",
+        f"{len(api.operations)} operation(s), {len(api.model_schemas)} schema(s)",
+    )
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)
-    templates = template_dir()
-    files = render_package(api, [templates])
-    files.update(render_model_files(api, templates))
+    templates = search_path(config.templates, builtin)
+    try:
+        with models_folder(config.templates, builtin) as models:
+            model_files = render_model_files(api, models, templates)
+        progress.phase("models", f"{len(api.model_schemas)} model(s)")
+        files = render_package(api, templates)
+    except (UnsafeValueError, jinja2.TemplateError) as error:
+        if config.templates is None:
+            raise  # a built-in template failed: a bug in oagen
+        raise render_failed(error, config.display(config.templates)) from None
+    files.update(model_files)
     files.update(runtime_files())
+    progress.phase("render", f"{len(files)} file(s)")
     files = format_files(files, provenance)
+    progress.phase("format", f"{len(files)} file(s)")
     if vendor is not None:
         files = select(files, vendor.only)
         files[VENDORED_NAME] = vendored_readme(config, vendor, spec.root.sha256)

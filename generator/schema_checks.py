@@ -8,7 +8,8 @@
   enum could never hold it.
 * OAG039 (warning): a ``format`` outside :data:`KNOWN_FORMATS`, usually a typo.  The
   value is generated as its plain type, so the rest of the spec still generates.
-* OAG042/OAG043: properties of one object that become the same field name.
+* OAG042/OAG043: properties of one object that become the same field name, and an
+  `x-enum-varnames` that does not name each enum value once.
 
 The walk visits every mapping once (YAML aliases share nodes) and skips literal data
 (``example``, ``default``, ``enum``, ``x-`` extensions) and the keys of name maps such
@@ -24,7 +25,7 @@ from typing import Any, Final
 
 from generator.errors import Diagnostic
 from generator.load import LITERAL_KEYS, NAME_MAPS, Spec, SpecFile, join_pointer
-from generator.name_checks import property_clashes
+from generator.name_checks import enum_member_names, property_clashes
 
 __all__ = ["KNOWN_FORMATS", "python_regex", "schema_diagnostics"]
 
@@ -121,6 +122,7 @@ def _check(node: Mapping[str, Any], file: SpecFile, pointer: str) -> list[Diagno
     properties = node.get("properties")
     if isinstance(properties, dict):
         found += property_clashes(properties, file, pointer)
+    found += enum_member_names(node, file, pointer)
     return found
 
 

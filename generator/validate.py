@@ -41,8 +41,9 @@ from generator.name_checks import (
     Named,
     clashes,
     duplicate_parameters,
-    operation_name,
+    operation_named,
     parameter_names,
+    schema_names,
 )
 from generator.schema_checks import schema_diagnostics
 from generator.schema_hints import schema_hint
@@ -580,20 +581,11 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                 operation_ids.setdefault(operation_id, []).append(
                     (file, join_pointer(op_pointer, "operationId"))
                 )
-            label = operation_id if isinstance(operation_id, str) else None
-            operations.append(
-                Named(
-                    (
-                        f"operationId {label!r}"
-                        if label
-                        else f"{method.upper()} {template}"
-                    ),
-                    label or f"{method} {template}",
-                    file,
-                    join_pointer(op_pointer, "operationId") if label else op_pointer,
-                    operation_name(label, method, template),
-                )
+            named, problems = operation_named(
+                operation, method, template, file, op_pointer
             )
+            operations.append(named)
+            found.extend(problems)
             own_all = _parameters(
                 spec,
                 operation.get("parameters"),
@@ -666,10 +658,14 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                 operation_ids.setdefault(operation["operationId"], []).append(
                     (file, join_pointer(item_pointer, method, "operationId"))
                 )
+    schemas = (root.data.get("components") or {}).get("schemas")
+    if isinstance(schemas, dict):
+        found += schema_names(schemas, root, "/components/schemas")
     found += clashes(
         operations,
         "method",
-        "rename one operationId so that they differ by more than case or punctuation",
+        "rename one operationId so that they differ by more than case or punctuation, "
+        "or give one an 'x-oagen-name'",
     )
     for operation_id, places in operation_ids.items():
         if len(places) < 2:

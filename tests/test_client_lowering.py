@@ -343,6 +343,6 @@ def test_the_seed_config_names_environment_variables() -> None:
     client = api_build.files["client.py"]
     assert 'os.environ.get("SEQUENCE_CLIENT_ID")' in client
     assert (
-        "sequence_version: SequenceVersion | None = SequenceVersion.V2024_07_30"
+        "sequence_version: SequenceVersion | None = _models.SequenceVersion.V2024_07_30"
         in client
     )

@@ -4,7 +4,8 @@ A request body or a response may offer several media types; the generated
 code speaks one of them.  oagen prefers, in this order, JSON (`application/json`
 and `+json`), `application/x-www-form-urlencoded`, `multipart/form-data`,
 binary (`application/octet-stream`, `image/*`, `audio/*`, `video/*`,
-`application/pdf`, `*/*`, or any schema with `format: binary`), then text
+`application/pdf`, `*/*`, or any schema with `format: binary`, even under a
+JSON media type), then text
 (`text/*`, XML, or another type whose schema is a string).  Within one kind
 the first in the document wins.  XML is carried as `str`, never parsed.
 Anything else (say `application/vnd.custom` with no schema) cannot be
@@ -70,14 +71,14 @@ def is_binary_schema(schema: Any) -> bool:
 def kind_of(media_type: str, schema: Any) -> Kind | None:
     """How a body of this media type and (resolved) schema travels; None if it cannot."""
     base = essence(media_type)
+    if is_binary_schema(schema):
+        return "binary"  # raw bytes whatever the label, JSON's included
     if is_json(base):
         return "json"
     if base == "application/x-www-form-urlencoded":
         return "form"
     if base == "multipart/form-data":
         return "multipart"
-    if is_binary_schema(schema):
-        return "binary"
     family = base.split("/", 1)[0]
     if base in _BINARY_TYPES or family in _BINARY_FAMILIES:
         return "binary"

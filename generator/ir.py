@@ -234,6 +234,19 @@ class Body:
         return self.annotation
 
     @property
+    def openapi(self) -> dict[str, object] | None:
+        """The server document's `requestBody` for a raw body, which FastAPI cannot see."""
+        if self.kind not in ("binary", "text"):
+            return None
+        schema = {"type": "string"}
+        if self.kind == "binary":
+            schema["format"] = "binary"
+        return {
+            "required": self.required,
+            "content": {self.media_type: {"schema": schema}},
+        }
+
+    @property
     def arguments(self) -> tuple[Body | BodyPart, ...]:
         """What the client method and the server method take for the body."""
         return self.parts if self.kind == "multipart" else (self,)

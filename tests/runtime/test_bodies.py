@@ -6,19 +6,20 @@ from __future__ import annotations
 import asyncio
 import io
 import urllib.parse
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 import httpx
 import pydantic
 import pytest
 from fastapi import Depends, FastAPI
-from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 from generator.runtime.bodies import FormBody, MultipartBody, RawBody
 from generator.runtime.server import OperationInfo, OperationTable, raw_body
 from generator.runtime.server_errors import install_error_handlers
 from generator.runtime.wire import decode_response
+from tests.live_server import live_server
 from tests.runtime.test_client import MODES, call, capture
 
 
@@ -190,8 +191,8 @@ class Files:
         return {"not": "text"}
 
 
-@pytest.fixture()
-def client() -> TestClient:
+@pytest.fixture(scope="module")
+def client() -> Iterator[httpx.Client]:
     app = FastAPI()
     install_error_handlers(app)
     table = OperationTable(
@@ -221,11 +222,12 @@ def client() -> TestClient:
     ) -> Any:
         return await table.call("wrong", {"body": body})
 
-    return TestClient(app)
+    with live_server(app) as url, httpx.Client(base_url=url) as client:
+        yield client
 
 
 def test_the_server_reads_raw_bodies_and_sends_the_declared_media_type(
-    client: TestClient,
+    client: httpx.Client,
 ) -> None:
     put = client.put("/put", content=b"\x00\x01")
     assert (put.status_code, put.content) == (200, b"\x00\x01")
@@ -248,7 +250,7 @@ def test_the_server_reads_raw_bodies_and_sends_the_declared_media_type(
     ["text/plain", "text/plain; charset=zlib", "text/plain; charset=nope"],
 )
 def test_text_that_does_not_decode_is_bad_input(
-    client: TestClient, content_type: str
+    client: httpx.Client, content_type: str
 ) -> None:
     response = client.post(
         "/echo", content=b"\xff\xfe", headers={"content-type": content_type}
@@ -257,7 +259,7 @@ def test_text_that_does_not_decode_is_bad_input(
     assert response.json()["error"]["errors"][0]["location"] == "body"
 
 
-def test_a_result_of_the_wrong_type_is_a_500(client: TestClient) -> None:
+def test_a_result_of_the_wrong_type_is_a_500(client: httpx.Client) -> None:
     response = client.post("/wrong", content=b"x")
     assert response.status_code == 500
     assert response.json()["error"]["type"] == "internal_error"

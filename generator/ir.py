@@ -36,6 +36,8 @@ ERROR_CLASSES = (
 )
 #: A name that is not an attribute (`Pet` in `list[Pet]`, not `V1` in `Version.V1`).
 _RUNTIME_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+#: How a request body or a response travels; see `generator.media`.
+BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,10 @@ class Parameter:
     deprecated: bool
     #: The client takes this one once, at construction (e.g. `Authorization`), not per call.
     hoisted: bool = False
+
+    @property
+    def server_annotation(self) -> Code:
+        return self.annotation
 
 
 @dataclass(frozen=True)
@@ -209,13 +215,60 @@ class MockAnswer:
 
 
 @dataclass(frozen=True)
-class Body:
-    """A JSON request body."""
+class BodyPart:
+    """One field of a multipart body: an argument of its own, on both sides."""
 
     name: Identifier
+    wire_name: str
+    #: The client's type: `FileTypes` for a file (content, or a (name, content, type) tuple).
+    annotation: Code
+    #: The server's type: `fastapi.UploadFile` for a file.
+    server_annotation: Code
+    required: bool
+    description: str | None
+    is_file: bool
+    constraints: tuple[Constraint, ...] = ()
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body and how it travels (`generator.media`).
+
+    JSON, form, binary and text bodies are one argument; a multipart body is one
+    argument per part (`parts`).
+    """
+
+    name: Identifier
+    #: A model, `bytes` (binary) or `str` (text); the same on both sides.
     annotation: Code
     required: bool
     description: str | None
+    kind: BodyKind = "json"
+    #: The Content-Type the client sends (a wildcard made concrete): spec text.
+    media_type: str = "application/json"
+    parts: tuple[BodyPart, ...] = ()
+
+    @property
+    def server_annotation(self) -> Code:
+        return self.annotation
+
+    @property
+    def openapi(self) -> dict[str, object] | None:
+        """The server document's `requestBody` for a raw body, which FastAPI cannot see."""
+        if self.kind not in ("binary", "text"):
+            return None
+        schema = {"type": "string"}
+        if self.kind == "binary":
+            schema["format"] = "binary"
+        return {
+            "required": self.required,
+            "content": {self.media_type: {"schema": schema}},
+        }
+
+    @property
+    def arguments(self) -> tuple[Body | BodyPart, ...]:
+        """What the client method and the server method take for the body."""
+        return self.parts if self.kind == "multipart" else (self,)
 
 
 @dataclass(frozen=True)
@@ -224,6 +277,12 @@ class Response:
 
     status: int
     description: str
+    #: The media type of a success body that is not JSON, for the server's document.
+    media_type: str | None = None
+
+    @property
+    def content(self) -> dict[str, dict[str, object]] | None:
+        return {self.media_type: {}} if self.media_type else None
 
 
 @dataclass(frozen=True)
@@ -248,24 +307,32 @@ class Operation:
     #: The client method's docstring (hoisted parameters left out).
     client_doc: str = ""
     mock: MockAnswer | None = None
+    #: How the success body travels: JSON, or raw `bytes`/`str` (`result_media_type`).
+    result_kind: BodyKind = "json"
+    #: The Content-Type of a binary or text success body (spec text, made concrete).
+    result_media_type: str | None = None
 
     @property
     def http_method(self) -> str:
         return self.method.upper()
 
     @property
-    def arguments(self) -> tuple[Parameter | Body, ...]:
+    def body_arguments(self) -> tuple[Body | BodyPart, ...]:
+        return self.body.arguments if self.body else ()
+
+    @property
+    def arguments(self) -> tuple[Parameter | Body | BodyPart, ...]:
         """Parameters then body, in the order server methods declare them."""
-        return (*self.parameters, *((self.body,) if self.body else ()))
+        return (*self.parameters, *self.body_arguments)
 
     @property
     def client_parameters(self) -> tuple[Parameter, ...]:
         return tuple(p for p in self.parameters if not p.hoisted)
 
     @property
-    def client_arguments(self) -> tuple[Parameter | Body, ...]:
+    def client_arguments(self) -> tuple[Parameter | Body | BodyPart, ...]:
         """What a client method takes per call: hoisted parameters are the client's."""
-        return (*self.client_parameters, *((self.body,) if self.body else ()))
+        return (*self.client_parameters, *self.body_arguments)
 
     @property
     def client_header_parameters(self) -> tuple[Parameter, ...]:
@@ -427,6 +494,8 @@ class Api:
     def client_exports(self) -> tuple[Code, ...]:
         """`__all__` of the client module, sorted as isort and ruff expect."""
         names = {"Client", "AsyncClient", "Environment"}
+        if self.has_file_parts:
+            names.add("FileTypes")  # to annotate what a multipart file argument takes
         for resource in self.resources:
             names.update((resource.class_name, resource.async_class_name))
         return tuple(Code(name) for name in sorted(names, key=export_order))
@@ -521,9 +590,44 @@ class Api:
         names = {"APIRouter", "FastAPI", "Response"} if self.resources else {"FastAPI"}
         for operation in self.operations:
             names.update(parameter.fastapi_marker for parameter in operation.parameters)
-            if operation.body:
+            if operation.body and operation.body.kind == "json":
                 names.add("Body")
         return tuple(Code(name) for name in sorted(names, key=import_order))
+
+    @property
+    def app_imports_fastapi(self) -> bool:
+        """Whether routes read bodies with `fastapi.Form`, `File` or `Depends`."""
+        return any(
+            operation.body and operation.body.kind != "json"
+            for operation in self.operations
+        )
+
+    @property
+    def has_file_parts(self) -> bool:
+        """Whether a multipart body has a file: `FileTypes` / `fastapi.UploadFile` arguments."""
+        return any(
+            isinstance(argument, BodyPart) and argument.is_file
+            for operation in self.operations
+            for argument in operation.body_arguments
+        )
+
+    @property
+    def client_body_imports(self) -> tuple[Code, ...]:
+        """What the client imports from `_runtime.bodies`: only what it uses."""
+        kinds = {op.body.kind for op in self.operations if op.body}
+        names = {
+            name
+            for kind, name in (
+                ("form", "FormBody"),
+                ("multipart", "MultipartBody"),
+                ("binary", "RawBody"),
+                ("text", "RawBody"),
+            )
+            if kind in kinds
+        }
+        if self.has_file_parts:
+            names.add("FileTypes")
+        return tuple(Code(name) for name in sorted(names))
 
     @property
     def server_uses_annotated(self) -> bool:

@@ -12,8 +12,9 @@ import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from generator.bodies import lower_body
 from generator.credentials import CLIENT_RESERVED, is_hoisted, plan_credentials
 from generator.error_bodies import plan_error_body
 from generator.errors import Diagnostic
@@ -38,7 +39,8 @@ from generator.ir import (
     ServerVariable,
 )
 from generator.load import HTTP_METHODS, Spec, SpecFile, join_pointer, parameter_key
-from generator.mock_plan import plan_mock
+from generator.media import RESPONSE_KINDS, Kind, Unsupported, choose, concrete
+from generator.mock_plan import plan_mock, raw_candidates
 from generator.model_registry import ModelRegistry, is_model_schema
 from generator.naming import (
     CLASS_RESERVED,
@@ -299,14 +301,18 @@ class _Lowering:
             parameters = self.parameters(
                 [*shared, *(op.get("parameters") or [])], file, class_stem
             )
-            body = self.body(
-                op.get("requestBody"), file, class_stem, {p.name for p in parameters}
+            body = lower_body(
+                op.get("requestBody"),
+                file,
+                class_stem,
+                {p.name for p in parameters},
+                self,
             )
             success_status, result, response = self.result(
                 op.get("responses") or {}, file, class_stem
             )
             error_types = self.error_types(op.get("responses") or {}, file, class_stem)
-        except _Unsupported as reason:
+        except Unsupported as reason:
             self.warning(
                 "OAG050",
                 f"operation {operation_id!r} skipped: {reason}",
@@ -322,10 +328,10 @@ class _Lowering:
             self.pagination(
                 op, name, client_parameters, result, *response[:2], pointer, names
             )
-            if response
+            if response and response.kind == "json"
             else None
         )
-        responses = self.responses(op.get("responses") or {}, file)
+        responses = self.responses(op.get("responses") or {}, file, response)
         mock = (
             self.mock(response, parameters, pagination, responses) if response else None
         )
@@ -349,6 +355,12 @@ class _Lowering:
             error_types=error_types,
             pagination=pagination,
             mock=mock,
+            result_kind=response.kind if response else "json",
+            result_media_type=(
+                concrete(response.media_type, response.kind)
+                if response and response.kind != "json"
+                else None
+            ),
         )
 
     def sample_deref(self, value: Any, at: Any) -> tuple[Any, Any, str | None]:
@@ -360,12 +372,18 @@ class _Lowering:
 
     def mock(
         self,
-        response: tuple[Any, SpecFile, Mapping[str, Any]],
+        response: _Success,
         parameters: tuple[Parameter, ...],
         pagination: Pagination | None,
         responses: tuple[Response, ...],
     ) -> MockAnswer:
-        schema, file, media = response
+        schema, file, media = response.schema, response.file, response.media
+        if response.kind != "json":
+            return MockAnswer(
+                raw_candidates(
+                    response.kind, response.media_type, media, file, self.sample_deref
+                )
+            )
         deref = self.sample_deref
 
         def walk(path: tuple[str, ...]) -> Any:
@@ -504,12 +522,12 @@ class _Lowering:
         wire_name = str(entry["name"])
         location: ParameterLocation = entry["in"]
         if location not in _FASTAPI_MARKERS:
-            raise _Unsupported(
+            raise Unsupported(
                 f"parameter {wire_name!r} is in {location!r}",
                 "use a query, header, path or cookie parameter",
             )
         if "schema" not in entry:
-            raise _Unsupported(
+            raise Unsupported(
                 f"parameter {wire_name!r} uses `content` instead of `schema`",
                 "describe the parameter with a `schema`",
             )
@@ -587,43 +605,18 @@ class _Lowering:
             found.append(Constraint(Identifier("multiple_of"), multiple))
         return tuple(found)
 
-    def body(
-        self, raw: Any, file: SpecFile, class_stem: ClassName, taken: set[Identifier]
-    ) -> Body | None:
-        if raw is None:
-            return None
-        if isinstance(raw, Mapping) and "$ref" in raw:
-            file, _, raw = self.spec.resolve(str(raw["$ref"]), file)
-        media_type, media = _json_media(raw.get("content") or {})
-        if media is None:
-            raise _Unsupported(
-                f"request body media type {media_type!r} is not JSON",
-                "form, multipart and binary bodies are not supported yet",
-            )
-        annotation = self.annotate(
-            media.get("schema") or {}, file, [f"{class_stem}Request"]
-        )
-        required = raw.get("required") is True
-        name = Namespace(taken | _METHOD_RESERVED).identifier(Identifier("body"))
-        return Body(
-            name,
-            annotation if required else _optional(annotation),
-            required,
-            _text(raw.get("description")),
-        )
-
     def result(
         self, responses: Mapping[str, Any], file: SpecFile, class_stem: ClassName
-    ) -> tuple[int, Code, tuple[Any, SpecFile, Mapping[str, Any]] | None]:
-        """Status, annotation and (schema, its file, media) of the first 2xx response."""
+    ) -> tuple[int, Code, _Success | None]:
+        """Status, annotation and body of the first 2xx response (else of `default`)."""
         successes = sorted(
             str(code)
             for code in responses
             if _STATUS_KEY.fullmatch(str(code)) and str(code).startswith("2")
         )
-        if not successes:
+        if not successes and "default" not in responses:
             return 200, Code("None"), None
-        status = successes[0]
+        status = successes[0] if successes else "default"
         response = responses[status]
         if isinstance(response, Mapping) and "$ref" in response:
             file, _, response = self.spec.resolve(str(response["$ref"]), file)
@@ -631,16 +624,24 @@ class _Lowering:
         content = response.get("content") or {}
         if not content or status_code == 204:
             return status_code, Code("None"), None
-        media_type, media = _json_media(content)
-        if media is None:
-            raise _Unsupported(
-                f"response {status} has media type {media_type!r}, which is not JSON",
-                "text, binary and XML responses are not supported yet",
+        chosen = choose(content, lambda s: self.spec.deref(s, file)[2], RESPONSE_KINDS)
+        if chosen is None:
+            offered = ", ".join(repr(str(media_type)) for media_type in content)
+            raise Unsupported(
+                f"response {status} has media type {offered}, which cannot be generated",
+                "declare JSON, binary (e.g. application/octet-stream) or text "
+                "(text/*, XML, or a string schema)",
             )
-        suffix = "Response" if status_code == 200 else f"Response{status_code}"
+        media_type, media, kind = chosen
         schema = media.get("schema") or {}
-        annotation = self.annotate(schema, file, [f"{class_stem}{suffix}"])
-        return status_code, annotation, (schema, file, media)
+        if kind == "binary":
+            annotation = Code("bytes")
+        elif kind == "text":
+            annotation = Code("str")
+        else:
+            suffix = "Response" if status_code == 200 else f"Response{status_code}"
+            annotation = self.annotate(schema, file, [f"{class_stem}{suffix}"])
+        return status_code, annotation, _Success(schema, file, media, kind, media_type)
 
     def error_types(
         self, responses: Mapping[str, Any], file: SpecFile, class_stem: ClassName
@@ -667,18 +668,21 @@ class _Lowering:
         return tuple(found)
 
     def responses(
-        self, responses: Mapping[str, Any], file: SpecFile
+        self, responses: Mapping[str, Any], file: SpecFile, success: _Success | None
     ) -> tuple[Response, ...]:
+        raw = success.media_type if success and success.kind != "json" else None
         found = []
         for status, response in responses.items():
             if _status_code(str(status)) is None:
                 continue
             if isinstance(response, Mapping) and "$ref" in response:
                 _, _, response = self.spec.resolve(str(response["$ref"]), file)
+            code = _status_code(str(status)) or 0
             found.append(
                 Response(
-                    _status_code(str(status)) or 0,
+                    code,
                     str((response or {}).get("description") or ""),
+                    raw if raw and 200 <= code < 300 else None,
                 )
             )
         return tuple(sorted(found, key=lambda r: r.status))
@@ -733,7 +737,7 @@ class _Lowering:
     def imports(self, resources: tuple[Resource, ...]) -> dict[str, Any]:
         """What the client and the server modules import, read off the annotations they print."""
         operations = [op for resource in resources for op in resource.operations]
-        server = [a.annotation for op in operations for a in op.arguments]
+        server = [a.server_annotation for op in operations for a in op.arguments]
         server += [op.result for op in operations]
         client = [a.annotation for op in operations for a in op.client_arguments]
         client += [op.result for op in operations]
@@ -823,10 +827,14 @@ class _Lowering:
         )
 
 
-class _Unsupported(Exception):
-    def __init__(self, reason: str, hint: str) -> None:
-        super().__init__(reason)
-        self.hint = hint
+class _Success(NamedTuple):
+    """The success response oagen generates: its schema, file and media, and how it travels."""
+
+    schema: Any
+    file: SpecFile
+    media: Mapping[str, Any]
+    kind: Kind
+    media_type: str
 
 
 def lower(spec: Spec, options: LowerOptions) -> tuple[Api, list[Diagnostic]]:
@@ -857,7 +865,7 @@ def _operation_doc(
         )
     documented = [
         (arg.name, arg.description)
-        for arg in (*parameters, *((body,) if body else ()))
+        for arg in (*parameters, *(body.arguments if body else ()))
         if arg.description
     ]
     if documented:

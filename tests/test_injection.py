@@ -1262,3 +1262,101 @@ def test_the_import_check_sees_an_injection(tmp_path: Path) -> None:
     assert any(event == "open" for event, _ in result["events"]), result
     assert CANARY.exists()
     CANARY.unlink()
+
+
+# ------------------------------------------------------------------------------------------
+# media types and multipart part names: spec strings the body and response code prints
+
+
+def _media_spec(media: str, part: str) -> dict[str, Any]:
+    """Text in and out, binary in, and a multipart part, with `media` and `part` in them."""
+    spec = minimal_spec()
+    text = {"schema": {"type": "string"}}
+    operation(spec)["responses"]["200"]["content"] = {f"text/plain; x={media}": text}
+    spec["paths"]["/raw"] = {
+        "put": {
+            "operationId": "putRaw",
+            "requestBody": {
+                "required": True,
+                "content": {f"application/octet-stream; x={media}": {}},
+            },
+            "responses": {"204": {"description": "Stored."}},
+        },
+        "post": {
+            "operationId": "upload",
+            "requestBody": {
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                part: {"type": "string", "format": "binary"},
+                                "note": {"type": "string", "pattern": "^a$"},
+                            },
+                        }
+                    }
+                }
+            },
+            "responses": {"204": {"description": "Stored."}},
+        },
+    }
+    return spec
+
+
+def test_hostile_media_types_and_part_names_stay_literals(tmp_path: Path) -> None:
+    """A media type reaches `OperationInfo`, `RawBody`, `responses=` and
+    `openapi_extra=`, a part name `alias=` and the client's `files={...}`: each only
+    as a literal equal to the spec's string."""
+    benign = _media_spec("y", "file")
+    outcomes = []
+    for index, payload in enumerate(PAYLOADS):
+        outcome = _same_code(
+            _media_spec(payload, payload), benign, tmp_path / f"case-{index}"
+        )
+        app, client = outcome.trees["server/app.py"], outcome.trees["client.py"]
+        text, binary = (
+            f"text/plain; x={payload}",
+            f"application/octet-stream; x={payload}",
+        )
+        info = [_literal(node.args[-1]) for node in calls(app, "OperationInfo")]
+        assert text in info, info
+        raw = [_literal(node.args[1]) for node in calls(client, "RawBody")]
+        assert raw == [binary, binary], raw  # sync and async
+        assert {200: {"description": "The item.", "content": {text: {}}}} in [
+            _literal(v) for v in _keyword_nodes(app, "get", "responses")
+        ]
+        assert {
+            "requestBody": {
+                "required": True,
+                "content": {binary: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        } in [_literal(v) for v in _keyword_nodes(app, "put", "openapi_extra")]
+        assert payload in [
+            _literal(k.value)
+            for node in calls(app, "File")
+            for k in node.keywords
+            if k.arg == "alias"
+        ]
+        files = [
+            _literal(k.value)
+            for node in calls(client, "MultipartBody")
+            for k in node.keywords
+            if k.arg == "files"
+        ]
+        assert files == [{payload: None}] * 2, files  # sync and async
+        outcomes.append(outcome)
+    _imports_cleanly(outcomes[:4], tmp_path)
+
+
+def _keyword_nodes(tree: ast.AST, call: str, name: str) -> list[ast.expr]:
+    return [
+        k.value for node in calls(tree, call) for k in node.keywords if k.arg == name
+    ]
+
+
+def _literal(node: ast.expr) -> Any:
+    try:
+        return ast.literal_eval(node)
+    except ValueError:  # a dict whose values are names: keep the literal keys
+        assert isinstance(node, ast.Dict), ast.dump(node)
+        return {ast.literal_eval(k): None for k in node.keys if k is not None}

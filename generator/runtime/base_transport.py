@@ -15,6 +15,7 @@ from typing import Any, Final
 import httpx
 
 from .auth import sensitive_names
+from .bodies import RequestBody
 from .errors import APIConnectionError, APITimeoutError, request_id_from
 from .redaction import redact_headers, redact_url
 from .retries import RetryPolicy, retry_delay, should_retry
@@ -103,6 +104,7 @@ class _BaseTransport:
         query: Mapping[str, object] | None,
         headers: Mapping[str, object] | None,
         json_body: object,
+        content: RequestBody | None,
         extra_headers: Mapping[str, str] | None,
         extra_query: Mapping[str, object] | None,
         timeout: Timeout | NotGiven,
@@ -112,10 +114,14 @@ class _BaseTransport:
         url = join_url(self._base_url, render_path(path, path_params or {}))
         merged = httpx.Headers(self._default_headers)
         merged.update(build_headers(headers or {}))  # None dropped: defaults stay
-        content: bytes | None = None
+        body: dict[str, Any] = {}
         if not isinstance(json_body, NotGiven):
-            content = encode_json_body(json_body)
+            body = {"content": encode_json_body(json_body)}
             merged["Content-Type"] = "application/json"
+        elif content is not None:
+            body, content_type = content.encode()
+            if content_type is not None:
+                merged["Content-Type"] = content_type
         merged.update(extra_headers or {})
         # An extra_query name replaces the operation's value (None drops it).
         extra = extra_query or {}
@@ -126,10 +132,10 @@ class _BaseTransport:
             url,
             params=tuple(params),
             headers=merged,
-            content=content,
             timeout=(
                 httpx.USE_CLIENT_DEFAULT if isinstance(timeout, NotGiven) else timeout
             ),
+            **body,
         )
 
     def _log_request(self, request: httpx.Request) -> None:

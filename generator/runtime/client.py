@@ -25,6 +25,7 @@ from .base_transport import (
     _initial_policy,
     _translate,
 )
+from .bodies import RequestBody
 from .raw import record_response
 from .redaction import redact_headers, redact_url
 from .retries import RetryPolicy
@@ -115,6 +116,7 @@ class SyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: type[T],
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -133,6 +135,7 @@ class SyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: None,
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -150,6 +153,7 @@ class SyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: type[T] | None,
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -169,6 +173,7 @@ class SyncTransport(_BaseTransport):
                 query=query,
                 headers=headers,
                 json_body=json_body,
+                content=content,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -241,6 +246,7 @@ class AsyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: type[T],
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -259,6 +265,7 @@ class AsyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: None,
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -276,6 +283,7 @@ class AsyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: type[T] | None,
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -295,6 +303,7 @@ class AsyncTransport(_BaseTransport):
                 query=query,
                 headers=headers,
                 json_body=json_body,
+                content=content,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,

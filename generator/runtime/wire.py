@@ -168,14 +168,17 @@ def decode_response(
     """Raise for non-2xx, else validate the JSON body against ``cast_to``.
 
     The bytes go straight to pydantic's JSON parser, which is faster than
-    ``json.loads`` plus validation. A non-JSON response is returned as text
-    when ``str`` is expected, so ``text/plain`` operations need no wrapper.
+    ``json.loads`` plus validation. ``bytes`` (a binary operation) is the body
+    as it came, and a non-JSON response is returned as text when ``str`` is
+    expected (text and XML operations: XML is not parsed).
     """
     if not response.is_success:
         raise status_error_from_response(response, error_types)
     if cast_to is None:
         return None
-    if cast_to is str and response.content and not _is_json(response):
+    if cast_to is bytes:
+        return response.content
+    if cast_to is str and not _is_json(response):
         return response.text
     try:
         if isinstance(cast_to, type) and issubclass(cast_to, pydantic.BaseModel):

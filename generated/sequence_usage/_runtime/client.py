@@ -29,6 +29,7 @@ from .base_transport import (
     _initial_policy,
     _translate,
 )
+from .bodies import RequestBody
 from .raw import record_response
 from .redaction import redact_headers, redact_url
 from .retries import RetryPolicy
@@ -119,6 +120,7 @@ class SyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: type[T],
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -137,6 +139,7 @@ class SyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: None,
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -154,6 +157,7 @@ class SyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: type[T] | None,
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -173,6 +177,7 @@ class SyncTransport(_BaseTransport):
                 query=query,
                 headers=headers,
                 json_body=json_body,
+                content=content,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,
@@ -245,6 +250,7 @@ class AsyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: type[T],
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -263,6 +269,7 @@ class AsyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: None,
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -280,6 +287,7 @@ class AsyncTransport(_BaseTransport):
         query: Mapping[str, object] | None = None,
         headers: Mapping[str, object] | None = None,
         json_body: object = NOT_GIVEN,
+        content: RequestBody | None = None,
         cast_to: type[T] | None,
         error_types: ErrorTypes | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -299,6 +307,7 @@ class AsyncTransport(_BaseTransport):
                 query=query,
                 headers=headers,
                 json_body=json_body,
+                content=content,
                 extra_headers=extra_headers,
                 extra_query=extra_query,
                 timeout=timeout,

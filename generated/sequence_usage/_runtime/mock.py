@@ -5,7 +5,7 @@
 """Answers for the generated mock server: the spec's examples, paged like the real API.
 
 Each operation carries candidate bodies (JSON text, the spec's examples first,
-then data made from the schema).  The first one the response type accepts is
+then data made from the schema; for a `bytes` response, base64 in a JSON string).  The first one the response type accepts is
 kept, so a spec whose examples drifted from its schema still mocks.  A list
 operation serves a collection made from the example's items and honours the
 page size and the cursors, so client code that follows cursors can be built
@@ -91,6 +91,8 @@ class MockResponse:
             problems = []
             for text in self._candidates:
                 data = json.loads(text)
+                if self._response_type is bytes and isinstance(data, str):
+                    data = base64.b64decode(data)  # binary answers travel as base64
                 try:
                     self._chosen = (self._adapter.validate_python(data), data)
                     break

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pydantic
+from fastapi.exceptions import RequestValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .serialization import to_jsonable, type_adapter
@@ -37,6 +39,7 @@ __all__ = [
     "OperationTable",
     "error_response",
     "install_error_handlers",
+    "raw_body",
 ]
 
 _logger = logging.getLogger(__name__)
@@ -50,6 +53,8 @@ class OperationInfo:
     status_code: int
     #: The success body's type, or None when the operation answers without one.
     response_type: Any
+    #: The Content-Type of a binary (`bytes`) or text (`str`) body; None for JSON.
+    media_type: str | None = None
 
 
 class OperationTable:
@@ -128,6 +133,8 @@ class _BoundOperation:
         if isinstance(result, Response):
             return result
         status = self._info.status_code
+        if self._info.media_type is not None and result is not None:
+            return self._raw(result, status, self._info.media_type)
         if self._adapter is None:
             if result is None:
                 return Response(status_code=status)
@@ -149,6 +156,17 @@ class _BoundOperation:
         except pydantic.ValidationError as error:
             return self._invalid(_first_error(error))
         return Response(body, status_code=status, media_type="application/json")
+
+    def _raw(self, result: object, status: int, media_type: str) -> Response:
+        """A binary or text body, sent as it is with the spec's media type."""
+        wanted = self._info.response_type
+        if wanted is bytes and isinstance(result, (bytes, bytearray, memoryview)):
+            return Response(bytes(result), status_code=status, media_type=media_type)
+        if wanted is str and isinstance(result, str):
+            return Response(result, status_code=status, media_type=media_type)
+        return self._invalid(
+            f"returned {type(result).__name__}, not {getattr(wanted, '__name__', wanted)}"
+        )
 
     def _invalid(self, reason: str) -> Response:
         operation = self._info.operation_id
@@ -173,3 +191,41 @@ def _first_error(error: pydantic.ValidationError) -> str:
     where = ".".join(str(part) for part in first.get("loc", ())) or "body"
     more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
     return f"{where}: {first.get('msg', 'invalid')}{more}"
+
+
+def raw_body(*, text: bool, required: bool) -> Callable[[Request], Awaitable[Any]]:
+    """A FastAPI dependency reading the request body as it came: bytes, or UTF-8 text.
+
+    An empty body is None when the spec does not require one; text that is not
+    UTF-8 is bad input (400 or 422, like any other).
+    """
+
+    async def read(request: Request) -> Any:
+        data = await request.body()
+        if not data and not required:
+            return None
+        if not text:
+            return data
+        try:
+            return data.decode(_charset(request.headers.get("content-type", "")))
+        except (ValueError, LookupError) as error:  # UnicodeError, or no such codec
+            raise RequestValidationError(
+                [
+                    {
+                        "type": "unicode_decode",
+                        "loc": ("body",),
+                        "msg": f"The body is not text in its charset: {error}",
+                        "input": None,
+                    }
+                ]
+            ) from None
+
+    return read
+
+
+def _charset(content_type: str) -> str:
+    for parameter in content_type.split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return "utf-8"

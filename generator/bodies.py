@@ -1,0 +1,198 @@
+"""Lower an operation's request body into the arguments that carry it.
+
+JSON, form, binary and text bodies are one argument, `body`: a model for JSON
+and form (the server reads a form into the model with `fastapi.Form`), `bytes`
+or `str` for the raw kinds.  A multipart body is one argument per part, so a
+file can come with its name and content type (`FileTypes` on the client,
+`fastapi.UploadFile` on the server).  What cannot be sent this way raises
+`Unsupported`, which skips the operation with a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from generator.ir import Body, BodyPart, Constraint
+from generator.load import Spec, SpecFile
+from generator.media import PREFERENCE, Unsupported, choose, concrete, is_binary_schema
+from generator.naming import (
+    METHOD_RESERVED,
+    ClassName,
+    Code,
+    Identifier,
+    Namespace,
+    pascal,
+    wire_identifier,
+)
+
+_SCALARS = frozenset({"string", "integer", "number", "boolean"})
+_HINT = (
+    "send JSON, application/x-www-form-urlencoded or multipart/form-data with an "
+    "object schema of flat fields, binary data, or text"
+)
+
+
+class Types(Protocol):
+    """What body lowering needs from the lowering of the whole spec."""
+
+    spec: Spec
+
+    def annotate(self, schema: Any, file: SpecFile, roles: list[str]) -> Code: ...
+
+    def constraints(
+        self, schema: Mapping[str, Any], file: SpecFile
+    ) -> tuple[Constraint, ...]: ...
+
+
+def lower_body(
+    raw: Any,
+    file: SpecFile,
+    class_stem: ClassName,
+    taken: set[Identifier],
+    types: Types,
+) -> Body | None:
+    """The body of an operation whose parameters already took the names `taken`."""
+    if raw is None:
+        return None
+    if isinstance(raw, Mapping) and "$ref" in raw:
+        file, _, raw = types.spec.resolve(str(raw["$ref"]), file)
+    content = raw.get("content") or {}
+    chosen = choose(
+        content, lambda s: _resolve(types, s, file)[0], frozenset(PREFERENCE)
+    )
+    if chosen is None:
+        offered = ", ".join(repr(str(media_type)) for media_type in content)
+        raise Unsupported(
+            f"request body media type {offered or 'none'} cannot be generated", _HINT
+        )
+    media_type, media, kind = chosen
+    required = raw.get("required") is True
+    names = Namespace(taken | METHOD_RESERVED)
+    description = _text(raw.get("description"))
+    schema = media.get("schema") or {}
+    if kind == "multipart":
+        parts = _parts(media_type, schema, file, class_stem, names, types)
+        return Body(
+            Identifier("body"),
+            Code("None"),
+            required,
+            description,
+            kind,
+            concrete(media_type, kind),
+            parts,
+        )
+    if kind == "binary":
+        annotation = Code("bytes")
+    elif kind == "text":
+        annotation = Code("str")
+    else:
+        if kind == "form":
+            _fields(schema, file, types, media_type)  # flat fields, else Unsupported
+        annotation = types.annotate(schema, file, [f"{class_stem}Request"])
+    return Body(
+        names.identifier(Identifier("body")),
+        annotation if required else Code(f"{annotation} | None"),
+        required,
+        description,
+        kind,
+        concrete(media_type, kind),
+    )
+
+
+def _parts(
+    media_type: str,
+    schema: Any,
+    file: SpecFile,
+    class_stem: ClassName,
+    names: Namespace,
+    types: Types,
+) -> tuple[BodyPart, ...]:
+    resolved, _ = _resolve(types, schema, file)
+    required = set(resolved.get("required") or [])
+    parts = []
+    for wire, (prop, prop_file) in _fields(schema, file, types, media_type).items():
+        items, _ = _resolve(types, prop.get("items"), prop_file)
+        is_array = _type(prop) == "array"
+        is_file = is_binary_schema(items if is_array else prop)
+        if is_file:
+            client = Code("list[FileTypes]" if is_array else "FileTypes")
+            server = Code(
+                "list[fastapi.UploadFile]" if is_array else "fastapi.UploadFile"
+            )
+            constraints: tuple[Constraint, ...] = ()
+        else:
+            client = server = types.annotate(
+                prop, prop_file, [wire, f"{class_stem}{pascal(wire)}"]
+            )
+            constraints = types.constraints(prop, prop_file)
+        needed = wire in required
+        if not needed:
+            client, server = Code(f"{client} | None"), Code(f"{server} | None")
+        parts.append(
+            BodyPart(
+                name=names.identifier(
+                    wire_identifier(wire, prop, scope=METHOD_RESERVED)
+                ),
+                wire_name=wire,
+                annotation=client,
+                server_annotation=server,
+                required=needed,
+                description=_text(prop.get("description")),
+                is_file=is_file,
+                constraints=constraints,
+            )
+        )
+    return tuple(parts)
+
+
+def _fields(
+    schema: Any, file: SpecFile, types: Types, what: str
+) -> dict[str, tuple[Mapping[str, Any], SpecFile]]:
+    """The properties of a form or multipart schema, each a scalar or a list of them."""
+    resolved, at = _resolve(types, schema, file)
+    properties = resolved.get("properties")
+    if not isinstance(properties, Mapping) or not properties:
+        raise Unsupported(
+            f"the {what!r} request body is not an object schema with properties",
+            "declare the fields under `properties`",
+        )
+    fields = {}
+    for wire, prop in properties.items():
+        prop, prop_file = _resolve(types, prop, at)
+        shape, item = _type(prop), prop
+        if shape == "array":
+            item, _ = _resolve(types, prop.get("items"), prop_file)
+            shape = _type(item)
+        if shape not in _SCALARS and not is_binary_schema(item):
+            raise Unsupported(
+                f"field {str(wire)!r} of the {what!r} request body is not a string, "
+                "number, boolean or a list of them",
+                "send nested data as JSON",
+            )
+        fields[str(wire)] = (prop, prop_file)
+    return fields
+
+
+def _resolve(
+    types: Types, schema: Any, file: SpecFile
+) -> tuple[Mapping[str, Any], SpecFile]:
+    """The schema with its `$ref` followed ({} for anything that is not a schema)."""
+    if isinstance(schema, Mapping) and "$ref" in schema:
+        target_file, _, target = types.spec.deref(schema, file)
+        return (target if isinstance(target, Mapping) else {}), target_file
+    return (schema if isinstance(schema, Mapping) else {}), file
+
+
+def _type(schema: Mapping[str, Any]) -> str | None:
+    """`type`, with 3.1's `[T, "null"]` read as T."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    if kind is None and "enum" in schema:
+        return "string"
+    return kind if isinstance(kind, str) else None
+
+
+def _text(value: Any) -> str | None:
+    return str(value).strip() or None if value is not None else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -53,7 +54,10 @@ def test_a_terminal_shows_phases_and_a_closing_line(
     assert all(phase in err for phase in (*PHASES, "write:")), err
     assert "operation(s)" in err and "schema(s)" in err
     closing = err.strip().splitlines()[-1]
-    assert closing.startswith("wrote 26 files to generated/usage in ")
+    written = sum(
+        1 for p in (project / "generated" / "usage").rglob("*") if p.is_file()
+    )
+    assert closing.startswith(f"wrote {written} files to generated/usage in ")
     assert closing.endswith(", 0 warnings")
 
 
@@ -69,7 +73,9 @@ def test_no_phases_when_not_a_terminal_unless_verbose(
     status, _, err = _run(monkeypatch, "generate", tty=False)
     assert status == 0
     assert not any(phase in err for phase in PHASES)
-    assert err.startswith("wrote 26 files")
+    assert re.match(
+        r"wrote \d+ files to generated/usage in [\d.]+s, 0 warnings\n\Z", err
+    )
     status, _, err = _run(monkeypatch, "check", "--full", "--verbose", tty=False)
     assert status == 0
     assert all(phase in err for phase in PHASES), err

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -120,7 +119,7 @@ class MockResponse:
         else:
             start, end = 0, size
         end = min(end, len(items))
-        page = copy.deepcopy(data)
+        page = dict(data) if isinstance(data, dict) else data
         _put(page, paging.items_path, items[start:end])
         _put(page, paging.next_cursor_path, _cursor(end) if end < len(items) else None)
         if paging.previous_cursor_path is not None:
@@ -177,11 +176,17 @@ def _get(data: Any, path: Sequence[str]) -> Any:
 
 
 def _put(data: Any, path: Sequence[str], value: Any) -> None:
-    """Set the field at `path`, creating containers; None removes the field."""
+    """Set the field at `path`, creating containers; None removes the field.
+
+    Containers on the way are copied first: the chosen example is shared by
+    every page, and copying only this path is much cheaper than a deep copy.
+    """
     for key in path[:-1]:
         if not isinstance(data, dict):
             return
-        data = data.setdefault(key, {})
+        child = data.get(key)
+        data[key] = dict(child) if isinstance(child, dict) else {}
+        data = data[key]
     if not isinstance(data, dict):
         return
     if value is None:

@@ -163,7 +163,7 @@ def _api_changes_since_head(config: Config) -> None:
     from generator.apidiff.baseline import changes_since_head
     from generator.apidiff.report import render_text
 
-    changes = changes_since_head(config.spec)
+    changes = changes_since_head(config.spec, config.overlays)
     if changes:
         sys.stderr.write(render_text(changes, heading="API changes since HEAD: "))
 

@@ -220,3 +220,24 @@ def test_generate_outside_git_or_with_an_untracked_spec_says_nothing(
     seed_with(repository / "spec", "seat-events.yaml", limit=False, version=None)
     done = oagen("generate", cwd=repository)
     assert done.returncode == 0 and "API changes" not in done.stderr
+
+
+def test_generate_compares_with_the_overlays_applied(repository: Path) -> None:
+    overlay = repository / "spec" / "limits.overlay.yaml"
+    target = "$.paths['/seat-events'].get.parameters[?@.name=='limit'].schema"
+    overlay.write_text(
+        "overlay: 1.0.0\ninfo: {title: limits, version: '1'}\nactions:\n"
+        f'  - target: "{target}"\n    update: {{minimum: 1, maximum: 100}}\n'
+    )
+    pyproject = repository / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text() + 'overlays = ["spec/limits.overlay.yaml"]\n'
+    )
+    git(repository, "add", "-A")
+    git(repository, "commit", "-qm", "overlay")
+    # Only the overlay changes: the limit narrows, which breaks callers.
+    overlay.write_text(overlay.read_text().replace("maximum: 100", "maximum: 50"))
+    done = oagen("generate", cwd=repository)
+    assert done.returncode == 0, done.stderr
+    assert "API changes since HEAD: 1 breaking" in done.stderr, done.stderr
+    assert "100" in done.stderr and "50" in done.stderr

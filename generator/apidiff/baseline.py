@@ -34,17 +34,23 @@ class _Skip(Exception):
     """There is nothing at HEAD to compare with."""
 
 
-def changes_since_head(spec_path: Path) -> list[Change] | None:
-    """Changes from the spec at HEAD to the one on disk; None when there is no such
-    earlier spec (or it is the same)."""
+def changes_since_head(
+    spec_path: Path, overlays: tuple[Path, ...] = ()
+) -> list[Change] | None:
+    """Changes from the spec at HEAD to the one on disk, each with its `overlays`
+    applied (as they were at HEAD, and as they are now); None when there is no such
+    earlier spec (or it is the same).  Overlays must sit in the spec's folder tree,
+    which is what HEAD is read from; with one elsewhere there is no comparison."""
     try:
-        return _changes(spec_path.resolve())
+        return _changes(spec_path.resolve(), tuple(p.resolve() for p in overlays))
     except (_Skip, DiagnosticError, OSError, ValueError, subprocess.SubprocessError):
         return None
 
 
-def _changes(spec: Path) -> list[Change]:
+def _changes(spec: Path, overlays: tuple[Path, ...]) -> list[Change]:
     folder = spec.parent
+    if not all(overlay.is_relative_to(folder) for overlay in overlays):
+        raise _Skip  # HEAD is read from the spec's folder only
     top = Path(_git(folder, "rev-parse", "--show-toplevel").decode().strip()).resolve()
     relative = folder.relative_to(top).as_posix()
     status = _run(top, "diff", "--quiet", "--no-ext-diff", "HEAD", "--", relative)
@@ -62,8 +68,12 @@ def _changes(spec: Path) -> list[Change]:
             target = Path(scratch, path)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(contents[object_id])
-        old = load_spec(Path(scratch, root))
-        return diff(old, load_spec(spec))
+        head_folder = Path(scratch, root).parent
+        old = load_spec(
+            Path(scratch, root),
+            tuple(head_folder / overlay.relative_to(folder) for overlay in overlays),
+        )
+        return diff(old, load_spec(spec, overlays))
 
 
 def _spec_blobs(top: Path, relative: str) -> dict[str, str]:

@@ -46,6 +46,7 @@ from generator.name_checks import (
     schema_names,
 )
 from generator.schema_checks import schema_diagnostics
+from generator.schema_fast_check import matches_openapi_schema
 from generator.schema_hints import schema_hint
 
 __all__ = ["HTTP_METHODS", "validate"]
@@ -177,7 +178,12 @@ def _schema_diagnostics(spec: Spec) -> tuple[list[Diagnostic], Diagnostic | None
     assert root.path is not None  # the root is a file, never fetched
     found: list[Diagnostic] = []
     try:
-        for problem in _explain(base.schema_validator.iter_errors(root.data)):
+        errors = (
+            ()
+            if matches_openapi_schema(spec.openapi, root.data)
+            else base.schema_validator.iter_errors(root.data)
+        )
+        for problem in _explain(errors):
             where = root.location(join_pointer("", *problem.path))
             found.append(_oag010(where, problem.message, problem.hint))
     except Exception as exc:  # noqa: BLE001 - a library failing on odd input

@@ -4,8 +4,10 @@ JSON, form, binary and text bodies are one argument, `body`: a model for JSON
 and form (the server reads a form into the model with `fastapi.Form`), `bytes`
 or `str` for the raw kinds.  A multipart body is one argument per part, so a
 file can come with its name and content type (`FileTypes` on the client,
-`fastapi.UploadFile` on the server).  What cannot be sent this way raises
-`Unsupported`, which skips the operation with a warning.
+`fastapi.UploadFile` on the server).  As OpenAPI's default encoding says, a
+multipart part that is an object travels as JSON (`application/json`) and one
+without any schema as a file (`application/octet-stream`).  What cannot be sent
+this way raises `Unsupported`, which skips the operation with a warning.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from generator.naming import (
 )
 
 _SCALARS = frozenset({"string", "integer", "number", "boolean"})
+#: Keywords that give an untyped schema a shape; without any, a part is raw bytes.
+_SHAPED = frozenset(
+    {"properties", "additionalProperties", "allOf", "anyOf", "oneOf", "items", "const"}
+)
 _HINT = (
     "send JSON, application/x-www-form-urlencoded or multipart/form-data with an "
     "object schema of flat fields, binary data, or text"
@@ -108,13 +114,15 @@ def _parts(
     names: Namespace,
     types: Types,
 ) -> tuple[BodyPart, ...]:
-    resolved, _ = _resolve(types, schema, file)
+    resolved, at = _resolve(types, schema, file)
     required = set(resolved.get("required") or [])
     parts = []
-    for wire, (prop, prop_file) in _fields(schema, file, types, media_type).items():
+    fields = _fields(schema, file, types, media_type, multipart=True)
+    for wire, (prop, prop_file) in fields.items():
         items, _ = _resolve(types, prop.get("items"), prop_file)
         is_array = _type(prop) == "array"
-        is_file = is_binary_schema(items if is_array else prop)
+        is_file = _is_file_part(items if is_array else prop)
+        is_json = not is_array and not is_file and _type(prop) not in _SCALARS
         if is_file:
             client = Code("list[FileTypes]" if is_array else "FileTypes")
             server = Code(
@@ -122,13 +130,20 @@ def _parts(
             )
             constraints: tuple[Constraint, ...] = ()
         else:
+            # a JSON part names its `$ref` target, so the component's model is reused
+            given = resolved["properties"][wire] if is_json else prop
             client = server = types.annotate(
-                prop, prop_file, [wire, f"{class_stem}{pascal(wire)}"]
+                given,
+                at if is_json else prop_file,
+                [wire, f"{class_stem}{pascal(wire)}"],
             )
             constraints = types.constraints(prop, prop_file)
         needed = wire in required
+        # The app reads a JSON part's text and pydantic parses it into the model.
+        app = Code(f"pydantic.Json[{server}]") if is_json else None
         if not needed:
             client, server = Code(f"{client} | None"), Code(f"{server} | None")
+            app = Code(f"{app} | None") if app else None
         parts.append(
             BodyPart(
                 name=names.identifier(
@@ -141,15 +156,20 @@ def _parts(
                 description=_text(prop.get("description")),
                 is_file=is_file,
                 constraints=constraints,
+                is_json=is_json,
+                app_annotation=app,
             )
         )
     return tuple(parts)
 
 
 def _fields(
-    schema: Any, file: SpecFile, types: Types, what: str
+    schema: Any, file: SpecFile, types: Types, what: str, multipart: bool = False
 ) -> dict[str, tuple[Mapping[str, Any], SpecFile]]:
-    """The properties of a form or multipart schema, each a scalar or a list of them."""
+    """The properties of a form or multipart schema, each a scalar or a list of them.
+
+    A multipart part may also be an object (sent as JSON) or have no schema (a file).
+    """
     resolved, at = _resolve(types, schema, file)
     properties = resolved.get("properties")
     if not isinstance(properties, Mapping) or not properties:
@@ -164,6 +184,8 @@ def _fields(
         if shape == "array":
             item, _ = _resolve(types, prop.get("items"), prop_file)
             shape = _type(item)
+        elif multipart and shape in ("object", None):
+            shape = "string"  # a JSON part, or a file
         if shape not in _SCALARS and not is_binary_schema(item):
             raise Unsupported(
                 f"field {str(wire)!r} of the {what!r} request body is not a string, "
@@ -172,6 +194,13 @@ def _fields(
             )
         fields[str(wire)] = (prop, prop_file)
     return fields
+
+
+def _is_file_part(schema: Mapping[str, Any]) -> bool:
+    """Raw bytes: a binary string, or a part with no type and nothing that shapes it."""
+    if is_binary_schema(schema):
+        return True
+    return _type(schema) is None and not _SHAPED.intersection(schema)
 
 
 def _resolve(

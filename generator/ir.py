@@ -228,6 +228,10 @@ class BodyPart:
     description: str | None
     is_file: bool
     constraints: tuple[Constraint, ...] = ()
+    #: An object sent as an `application/json` part.
+    is_json: bool = False
+    #: What the FastAPI app declares when it differs from `server_annotation`.
+    app_annotation: Code | None = None
 
 
 @dataclass(frozen=True)
@@ -607,6 +611,15 @@ class Api:
         """Whether a multipart body has a file: `FileTypes` / `fastapi.UploadFile` arguments."""
         return any(
             isinstance(argument, BodyPart) and argument.is_file
+            for operation in self.operations
+            for argument in operation.body_arguments
+        )
+
+    @property
+    def has_json_parts(self) -> bool:
+        """Whether a multipart part is JSON: the app then needs `pydantic.Json`."""
+        return any(
+            isinstance(argument, BodyPart) and argument.is_json
             for operation in self.operations
             for argument in operation.body_arguments
         )

@@ -94,7 +94,7 @@ from __future__ import annotations
 
 import fastapi
 
-from media.models import Health, Login, Session, Upload
+from media.models import Health, Login, Origin, Session, Upload
 from media.server import AuthApi, DefaultApi, FilesApi, NotesApi, create_app
 
 
@@ -111,6 +111,7 @@ class Files:
         description: str | None,
         tags: list[str] | None,
         attachments: list[fastapi.UploadFile] | None,
+        origin: Origin | None,
     ) -> Upload:
         return Upload(id="1", size=len(await file.read()))
 
@@ -170,6 +171,7 @@ class Store:
         description: str | None,
         tags: list[str] | None,
         attachments: list[Any] | None,
+        origin: Any,
     ) -> Any:
         data = await file.read()
         file_id = str(len(self.files) + 1)
@@ -179,6 +181,7 @@ class Store:
                 "attachments": [
                     (a.filename, await a.read()) for a in attachments or []
                 ],
+                "origin": origin,
             }
         )
         return {
@@ -277,6 +280,15 @@ def test_a_multipart_upload_takes_bytes_files_and_tuples(
         )
         assert (named.description, named.tags) == ("greeting", ["x", "y"])
         assert store.seen[-1]["attachments"] == [("a.bin", b"1"), ("upload", b"22")]
+        client.files.upload_file(
+            file=b"x", origin=media.models.Origin(source="cli", tags=["a"])
+        )
+        origin = store.seen[-1]["origin"]  # a JSON part, read back into the model
+        assert (type(origin).__name__, origin.source, origin.tags) == (
+            "Origin",
+            "cli",
+            ["a"],
+        )
         with pytest.raises(media.BadRequestError):
             client.files.upload_file(file=b"x", description="d" * 101)
 

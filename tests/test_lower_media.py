@@ -145,6 +145,33 @@ def test_a_multipart_body_is_one_argument_per_part(tmp_path: Path) -> None:
     assert api.has_file_parts and "FileTypes" in api.client_body_imports
 
 
+def test_an_object_part_is_json_and_an_untyped_part_a_file(tmp_path: Path) -> None:
+    schema = {
+        "type": "object",
+        "required": ["meta"],
+        "properties": {
+            "meta": {"$ref": "#/components/schemas/Meta"},
+            "extra": {"type": "object", "properties": {"a": {"type": "string"}}},
+            "blob": {"description": "No schema: OpenAPI's default is octet-stream."},
+        },
+    }
+    spec = post({"content": {"multipart/form-data": {"schema": schema}}})
+    meta = {"type": "object", "properties": {"source": {"type": "string"}}}
+    spec["components"] = {"schemas": {"Meta": meta}}
+    api, diagnostics = lowered(tmp_path, spec)
+    assert diagnostics == []
+    parts = [
+        (a.name, a.annotation, a.app_annotation, a.is_json, a.is_file)
+        for a in only_operation(api).body_arguments
+    ]  # type: ignore[union-attr]
+    assert parts == [
+        ("meta", "Meta", "pydantic.Json[Meta]", True, False),
+        ("extra", "Extra | None", "pydantic.Json[Extra] | None", True, False),
+        ("blob", "FileTypes | None", None, False, True),
+    ]
+    assert api.has_json_parts
+
+
 @pytest.mark.parametrize(
     ("media_type", "annotation"),
     [("application/octet-stream", "bytes"), ("text/plain", "str")],
@@ -172,7 +199,9 @@ def test_raw_bodies_are_bytes_or_text(
                 "multipart/form-data": {
                     "schema": {
                         "type": "object",
-                        "properties": {"meta": {"type": "object"}},
+                        "properties": {
+                            "meta": {"type": "array", "items": {"type": "object"}}
+                        },
                     }
                 }
             },

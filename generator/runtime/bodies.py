@@ -62,16 +62,25 @@ class FormBody:
 
 @dataclass(frozen=True)
 class MultipartBody:
-    """A `multipart/form-data` body: form fields and files, by wire name."""
+    """A `multipart/form-data` body: form fields and files, by wire name.
+
+    A field that is an object (a model or a mapping) is a part of its own in JSON.
+    """
 
     fields: Mapping[str, object]
     files: Mapping[str, FileTypes | Sequence[FileTypes] | None]
 
     def encode(self) -> Encoded:
-        parts: list[tuple[str, Any]] = [
-            (name, (None, value.encode("utf-8")))
-            for name, value in _pairs(to_jsonable(dict(self.fields)))
-        ]
+        parts: list[tuple[str, Any]] = []
+        for name, data in to_jsonable(dict(self.fields)).items():
+            if isinstance(data, dict):  # an object part: JSON, as OpenAPI's default
+                text = json.dumps(data, separators=(",", ":")).encode("utf-8")
+                parts.append((name, (None, text, "application/json")))
+                continue
+            parts.extend(
+                (key, (None, value.encode("utf-8")))
+                for key, value in _pairs({name: data})
+            )
         for name, value in self.files.items():
             if value is None:
                 continue

@@ -113,6 +113,16 @@ def test_multipart_sends_fields_and_files_in_every_form(mode: str) -> None:
 
 
 @MODES
+def test_an_object_field_is_a_json_part(mode: str) -> None:
+    sent: list[httpx.Request] = []
+    body = MultipartBody(fields={"meta": {"a": [1, None]}, "n": 1}, files={})
+    call(mode, capture(sent), method="POST", content=body, cast_to=None)
+    content = sent[0].read()
+    assert b'Content-Type: application/json\r\n\r\n{"a":[1,null]}' in content
+    assert _parts(sent[0]) == [("meta", None, b'{"a":[1,null]}'), ("n", None, b"1")]
+
+
+@MODES
 def test_multipart_without_files_or_fields_is_still_multipart(mode: str) -> None:
     sent: list[httpx.Request] = []
     only_fields = MultipartBody(fields={"caption": "hi"}, files={"file": None})

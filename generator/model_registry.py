@@ -29,6 +29,7 @@ from generator.naming import (
     pascal,
     wire_identifier,
 )
+from generator.schema_checks import typed_enum
 
 #: The schema keywords passed on to datamodel-code-generator; anything else (vendor
 #: extensions such as `x-python-type` or `customTypePath`, which it would turn into
@@ -179,6 +180,12 @@ class ModelRegistry:
             del rewritten[
                 "format"
             ]  # EmailStr would make the package need email-validator
+        kept = typed_enum(rewritten)
+        if kept is not None:  # values of another type: left out, with OAG038 warnings
+            rewritten["enum"] = [rewritten["enum"][i] for i in kept]
+            names = schema.get(ENUM_NAMES)
+            if isinstance(names, list) and len(names) == len(schema.get("enum") or []):
+                schema = {**schema, ENUM_NAMES: [names[i] for i in kept]}
         if _needs_member_names(rewritten):
             members = Namespace()
             chosen = chosen_members(schema.get(ENUM_NAMES), rewritten["enum"])

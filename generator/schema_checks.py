@@ -188,15 +188,31 @@ def _enum(
             shown = " or ".join(allowed)
             found.append(
                 Diagnostic(
-                    "error",
+                    "warning",
                     "OAG038",
-                    f"enum value {_short(value)} is not of the declared type {shown}",
+                    f"enum value {_short(value)} is not of the declared type {shown}: "
+                    "left out of the generated enum, since no valid value can equal it",
                     file.location(join_pointer(pointer, "enum", index)),
                     f"make the value of type {shown}, or change the schema's type "
                     "(in YAML, quotes make a string: '1' is not 1)",
                 )
             )
     return found
+
+
+def typed_enum(schema: Mapping[str, Any]) -> list[int] | None:
+    """Indexes of the `enum` values the schema's `type` accepts, when some are not
+    (OAG038 warns about those); None when every value fits or nothing is declared."""
+    values, types = schema.get("enum"), schema.get("type")
+    if not isinstance(values, list) or not isinstance(types, (str, list)):
+        return None
+    allowed = [types] if isinstance(types, str) else [str(t) for t in types]
+    if schema.get("nullable") is True:
+        allowed.append("null")
+    if not all(t in _JSON_TYPES for t in allowed):
+        return None
+    kept = [i for i, v in enumerate(values) if any(_is_a(v, t) for t in allowed)]
+    return None if len(kept) == len(values) else kept
 
 
 def _is_a(value: Any, json_type: str) -> bool:

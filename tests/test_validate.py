@@ -746,3 +746,22 @@ def test_new_checks_stay_linear(tmp_path: Path) -> None:
     started = time.perf_counter()
     assert schema_diagnostics(spec) == []
     assert time.perf_counter() - started < 10
+
+
+def test_enum_values_of_another_type_are_left_out_of_the_model(tmp_path: Path) -> None:
+    from generator.config import load_config
+    from generator.pipeline import build
+
+    config = load_config(
+        None,
+        {
+            "spec": str(CASES / "enum_wrong_type.yaml"),
+            "output": str(tmp_path),
+            "package": "pets",
+        },
+    )
+    models = build(config).files["models.py"]
+    size = models[models.index("class Size(") :].split("\n\n\n")[0]
+    colour = models[models.index("class Colour(") :].split("\n\n\n")[0]
+    assert "= 1" in size and "= 2" in size and "'3'" not in size and '"3"' not in size
+    assert '"red"' in colour and '"green"' in colour and "True" not in colour

@@ -132,7 +132,7 @@ def _render(api: Api, template_dir: Path) -> str:
         raise ModelRenderError(
             "datamodel-code-generator returned several modules; expected one"
         )
-    source = _sorted_imports(_without_leading_comments(source))
+    source = _enums_first(_sorted_imports(_without_leading_comments(source)))
     if "omit_if_none(" in source:
         source = _with_relative_import(source, _OMIT_IMPORT)
     _check_classes(source, set(api.model_schemas), api.model_fields_used)
@@ -183,6 +183,7 @@ def _generate(api: Api, template_dir: Path) -> object:
             use_double_quotes=True,
             disable_timestamp=True,
             keep_model_order=True,
+            set_default_enum_member=True,
             allow_remote_refs=False,
             formatters=[],
             extra_template_data=extra_template_data or None,
@@ -224,6 +225,36 @@ def _sorted_imports(source: str) -> str:
         for _, group in sorted(groups.items())
     )
     return block + "\n\n\n" + "".join(lines[end:])
+
+
+_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum"})
+
+
+def _enums_first(source: str) -> str:
+    """Move the enum classes before the models: a model's default may name a member
+    (`status: Status | None = Status.AVAILABLE`), evaluated when the class is built,
+    and enums never refer to models."""
+    tree = ast.parse(source)
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    if not classes:
+        return source
+    enums = [
+        node
+        for node in classes
+        if any(isinstance(b, ast.Name) and b.id in _ENUM_BASES for b in node.bases)
+    ]
+    if not enums or classes[: len(enums)] == enums:
+        return source
+    lines = source.splitlines()
+    first = classes[0].lineno - 1
+    chunks = {
+        id(node): "\n".join(lines[node.lineno - 1 : node.end_lineno]) for node in classes
+    }
+    ordered = [*enums, *(node for node in classes if node not in enums)]
+    end = classes[-1].end_lineno or len(lines)
+    body = "\n\n\n".join(chunks[id(node)] for node in ordered)
+    tail = "\n".join(lines[end:])
+    return "\n".join(lines[:first]) + "\n" + body + ("\n" + tail if tail else "") + "\n"
 
 
 def _with_relative_import(source: str, line: str) -> str:

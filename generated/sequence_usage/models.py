@@ -14,6 +14,12 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from ._runtime.serialization import omit_if_none
 
 
+class SequenceVersion(StrEnum):
+    """Use this header to select an API version"""
+
+    V2024_07_30 = "2024-07-30"
+
+
 class ListSeatEventsEndpointEndpointResponseModel(BaseModel):
     model_config = ConfigDict(
         populate_by_name=True,
@@ -97,9 +103,3 @@ class SeatEvent(BaseModel):
     """Event timestamp, in ISO 8601 format."""
     total: Annotated[int, Field(examples=[1])]
     """Total seats consumed for this seat type."""
-
-
-class SequenceVersion(StrEnum):
-    """Use this header to select an API version"""
-
-    V2024_07_30 = "2024-07-30"

@@ -236,8 +236,6 @@ def _enums_first(source: str) -> str:
     and enums never refer to models."""
     tree = ast.parse(source)
     classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
-    if not classes:
-        return source
     enums = [
         node
         for node in classes
@@ -245,16 +243,20 @@ def _enums_first(source: str) -> str:
     ]
     if not enums or classes[: len(enums)] == enums:
         return source
-    lines = source.splitlines()
-    first = classes[0].lineno - 1
-    chunks = {
-        id(node): "\n".join(lines[node.lineno - 1 : node.end_lineno]) for node in classes
-    }
-    ordered = [*enums, *(node for node in classes if node not in enums)]
-    end = classes[-1].end_lineno or len(lines)
-    body = "\n\n\n".join(chunks[id(node)] for node in ordered)
-    tail = "\n".join(lines[end:])
-    return "\n".join(lines[:first]) + "\n" + body + ("\n" + tail if tail else "") + "\n"
+    # Segments as ast reads them (a docstring may hold a raw CR that ends a line).
+    first = tree.body.index(classes[0])
+    statements = [
+        *tree.body[:first],
+        *enums,
+        *(node for node in tree.body[first:] if node not in enums),
+    ]
+    return (
+        "\n\n\n".join(
+            ast.get_source_segment(source, node) or ast.unparse(node)
+            for node in statements
+        )
+        + "\n"
+    )
 
 
 def _with_relative_import(source: str, line: str) -> str:

@@ -305,7 +305,5 @@ def _alias(alias: ast.alias) -> str:
 
 
 def _segment(source: str, node: ast.ClassDef) -> str:
-    """The class's own text, decorators included."""
-    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    lines = source.splitlines()
-    return "\n".join(lines[start - 1 : node.end_lineno])
+    """The class's own text, as ast reads it (a docstring may hold a raw CR)."""
+    return ast.get_source_segment(source, node) or ast.unparse(node)

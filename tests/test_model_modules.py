@@ -293,3 +293,15 @@ def test_the_client_and_the_mock_work_across_modules(big: ModuleType) -> None:
         added = client.default.add_pet(body=Pet(id=2, kind=Kind.DOG))
     assert isinstance(fetched, Pet) and isinstance(added, Pet)
     assert type(fetched.owner).__name__ in {"Owner", "NoneType"}
+
+
+def test_line_breaks_inside_docstrings_do_not_cut_classes() -> None:
+    # A raw CR ends a line for ast (and U+2028 for str.splitlines): neither may
+    # shift where a class starts or ends.
+    odd = 'class Odd(BaseModel):\n    """one\rtwo\u2028three"""\n\n    value: int\n'
+    modules = split_models(SOURCE + "\n\n" + odd, {"Odd", "Kind", "Egg", "Hen"})
+    assert modules is not None
+    (module,) = [m for m in modules if "Odd" in m.classes]
+    assert module.source.count("class ") == 1
+    assert "one\rtwo\u2028three" in module.source
+    assert "value: int" in module.source

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 import warnings
 from collections import defaultdict
@@ -243,20 +244,24 @@ def _enums_first(source: str) -> str:
     ]
     if not enums or classes[: len(enums)] == enums:
         return source
-    # Segments as ast reads them (a docstring may hold a raw CR that ends a line).
+    # Segments as ast reads them (a docstring may hold a raw CR that ends a line);
+    # the imports before the first class stay as they are.
     first = tree.body.index(classes[0])
-    statements = [
-        *tree.body[:first],
-        *enums,
-        *(node for node in tree.body[first:] if node not in enums),
-    ]
+    lines = _AST_LINE_ENDS.split(source)
+    header = "".join(lines[: classes[0].lineno - 1])
+    statements = [*enums, *(node for node in tree.body[first:] if node not in enums)]
     return (
-        "\n\n\n".join(
+        header
+        + "\n\n\n".join(
             ast.get_source_segment(source, node) or ast.unparse(node)
             for node in statements
         )
         + "\n"
     )
+
+
+#: Where ast starts a new line: after CRLF, a lone CR, or LF (not U+2028).
+_AST_LINE_ENDS = re.compile(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)")
 
 
 def _with_relative_import(source: str, line: str) -> str:

@@ -6,16 +6,12 @@
 
 from __future__ import annotations
 
-from ._runtime.serialization import omit_if_none
-
-
 from enum import StrEnum
-
-
 from typing import Annotated
 
-
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from ._runtime.serialization import omit_if_none
 
 
 class SequenceVersion(StrEnum):

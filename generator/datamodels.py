@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import json
-import re
 import sys
 import warnings
 from collections import defaultdict
@@ -22,7 +21,7 @@ from generator import cache, nullability
 from generator.errors import Diagnostic, DiagnosticError
 from generator.escape import docstring, literal
 from generator.ir import Api, ModelIndex
-from generator.model_modules import ModelModule, split_models
+from generator.model_modules import ModelModule, SourceLines, split_models
 from generator.render import environment
 
 #: The module docstring of the generated models file.
@@ -244,24 +243,15 @@ def _enums_first(source: str) -> str:
     ]
     if not enums or classes[: len(enums)] == enums:
         return source
-    # Segments as ast reads them (a docstring may hold a raw CR that ends a line);
-    # the imports before the first class stay as they are.
+    # The imports before the first class stay as they are.
     first = tree.body.index(classes[0])
-    lines = _AST_LINE_ENDS.split(source)
-    header = "".join(lines[: classes[0].lineno - 1])
+    lines = SourceLines(source)
     statements = [*enums, *(node for node in tree.body[first:] if node not in enums)]
     return (
-        header
-        + "\n\n\n".join(
-            ast.get_source_segment(source, node) or ast.unparse(node)
-            for node in statements
-        )
+        lines.before(classes[0])
+        + "\n\n\n".join(lines.of(node) for node in statements)
         + "\n"
     )
-
-
-#: Where ast starts a new line: after CRLF, a lone CR, or LF (not U+2028).
-_AST_LINE_ENDS = re.compile(r"(?<=\r\n)|(?<=\r)(?!\n)|(?<=\n)")
 
 
 def _with_relative_import(source: str, line: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from peers import CACHE, DCG, OGN, OPC
@@ -17,6 +18,8 @@ from measure import Run, run
 
 ROOT = Path(__file__).resolve().parent.parent
 OAGEN = ROOT / ".venv" / "bin" / "oagen"
+#: Set by `run.py --warm-cache`: let oagen reuse the user's content cache.
+WARM_CACHE = False
 PYTHON = ROOT / ".venv" / "bin" / "python"
 OUT = CACHE / "out"
 FRESH: set[tuple[str, str]] = set()  # (spec, generator) outputs written by this run
@@ -98,7 +101,12 @@ def generate(
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     cmd, env = command(gen, spec, spec_key, out)
-    return run(cmd, env=env, cwd=out.parent, timeout=timeout)
+    if gen != "oagen" or WARM_CACHE:
+        return run(cmd, env=env, cwd=out.parent, timeout=timeout)
+    # Cold: the peers keep no cache between runs, so oagen starts from an empty one.
+    with tempfile.TemporaryDirectory(prefix="oagen-bench-cache-") as cache:
+        env["OAGEN_CACHE_DIR"] = cache
+        return run(cmd, env=env, cwd=out.parent, timeout=timeout)
 
 
 def check(spec: Path, spec_key: str, out: Path) -> Run:

@@ -200,7 +200,8 @@ def bench_generate(rep: Report, args, ready: list[str]) -> None:
             )
     rep.table(
         "Seed generate and check",
-        f"`spec/seat-events.yaml`, {args.rounds} interleaved rounds, each into an emptied folder; "
+        f"`spec/seat-events.yaml`, {args.rounds} interleaved rounds, each into an emptied folder"
+        f"{' (oagen reusing its content cache)' if args.warm_cache else ', oagen with an empty content cache'}; "
         "median (min–max). openapi-python-client has no check, so `oagen check` is compared "
         "with its regenerate, as issue 8 does.",
         ["run", "exit", "wall", "vs opc", "peak RSS", "failure"],
@@ -256,7 +257,9 @@ def bench_github(rep: Report, args, ready: list[str]) -> None:
     rep.table(
         "GitHub generate",
         f"`{specs.OCTOKIT}` `api.github.com.json` ({specs.GITHUB_JSON.stat().st_size / 2**20:.1f} MiB), "
-        f"{args.github_rounds} interleaved round(s). Peak RSS is the largest single process "
+        f"{args.github_rounds} interleaved round(s)"
+        f"{' (oagen reusing its content cache)' if args.warm_cache else ', oagen with an empty content cache'}. "
+        "Peak RSS is the largest single process "
         "(ru_maxrss of the child and its waited-for descendants).",
         [
             "run",
@@ -656,6 +659,11 @@ def main() -> int:
     )
     parser.add_argument("--stub-seconds", type=float, default=5)
     parser.add_argument(
+        "--warm-cache",
+        action="store_true",
+        help="let oagen's generate reuse its content cache (default: an empty one per run)",
+    )
+    parser.add_argument(
         "--results",
         type=Path,
         default=RESULTS,
@@ -679,6 +687,7 @@ def main() -> int:
         help="comma-separated: " + ",".join(SECTIONS),
     )
     args = parser.parse_args()
+    g.WARM_CACHE = args.warm_cache
     args.only = [s for s in args.only.split(",") if s]
     if unknown := set(args.only) - set(SECTIONS):
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")

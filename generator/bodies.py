@@ -27,6 +27,7 @@ from generator.naming import (
     pascal,
     wire_identifier,
 )
+from generator.schema_type import schema_type
 
 _SCALARS = frozenset({"string", "integer", "number", "boolean"})
 #: Keywords that give an untyped schema a shape; without any, a part is raw bytes.
@@ -214,13 +215,11 @@ def _resolve(
 
 
 def _type(schema: Mapping[str, Any]) -> str | None:
-    """`type`, with 3.1's `[T, "null"]` read as T."""
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
+    """`schema_type`, and an untyped enum read as strings."""
+    kind = schema_type(schema)
     if kind is None and "enum" in schema:
         return "string"
-    return kind if isinstance(kind, str) else None
+    return kind
 
 
 def _text(value: Any) -> str | None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -407,14 +407,7 @@ def _parser() -> argparse.ArgumentParser:
             "serve the API with --mock: every operation answers from the spec's examples",
         ),
     ):
-        command = commands.add_parser(
-            name,
-            help=summary,
-            description=summary,
-            epilog=EXIT_CODES,
-            formatter_class=argparse.RawDescriptionHelpFormatter,
-        )
-        command.set_defaults(run=run, configured=True)
+        command = _add_command(commands, name, summary, run, configured=True)
         _common_options(command, output=name != "vendor")
         if name == "serve":
             _serve_options(command)
@@ -428,6 +421,30 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    summary: str,
+    run: Callable[[Any, argparse.Namespace], int],
+    *,
+    configured: bool,
+) -> argparse.ArgumentParser:
+    """A subcommand with its one-line summary and the exit codes in its help.
+
+    `configured` says whether it runs on the `[tool.oagen]` targets (`run` then
+    takes a Config) or on its own arguments alone (`run` takes None).
+    """
+    command = commands.add_parser(
+        name,
+        help=summary,
+        description=summary,
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    command.set_defaults(run=run, configured=configured)
+    return command
+
+
 def _init_command(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> None:
@@ -435,14 +452,7 @@ def _init_command(
         "add oagen to an existing repository: [tool.oagen], a spec/ placeholder, a "
         "pre-commit hook and a CI job; never overwrites a file"
     )
-    command = commands.add_parser(
-        "init",
-        help=summary,
-        description=summary,
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    command.set_defaults(run=run_init, configured=False)
+    command = _add_command(commands, "init", summary, run_init, configured=False)
     command.add_argument(
         "dir",
         nargs="?",
@@ -493,14 +503,7 @@ def _verify_command(
         "exit 1 when a generated or vendored package was edited by hand or its spec "
         "changed since"
     )
-    command = commands.add_parser(
-        "verify",
-        help=summary,
-        description=summary,
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    command.set_defaults(run=run_verify, configured=False)
+    command = _add_command(commands, "verify", summary, run_verify, configured=False)
     command.add_argument(
         "folder",
         metavar="DIR",
@@ -555,14 +558,7 @@ def _diff_command(
     summary = (
         "list the API changes from OLD to NEW, each breaking or not, with its rule id"
     )
-    command = commands.add_parser(
-        "diff",
-        help=summary,
-        description=summary,
-        epilog=EXIT_CODES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    command.set_defaults(run=run_diff, configured=False)
+    command = _add_command(commands, "diff", summary, run_diff, configured=False)
     command.add_argument("old", metavar="OLD", help="the earlier OpenAPI document")
     command.add_argument("new", metavar="NEW", help="the later OpenAPI document")
     command.add_argument(

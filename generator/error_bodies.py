@@ -16,6 +16,7 @@ from typing import Any
 from generator.ir import ErrorBodyShape
 from generator.mock_data import Deref, sample
 from generator.pagination import normal
+from generator.schema_type import schema_type
 
 #: Field names that carry the human-readable message, best first.
 MESSAGE_FIELDS = (
@@ -80,9 +81,6 @@ def _field(
 
 
 def _type(schema: Any) -> str | None:
-    if not isinstance(schema, Mapping) or "enum" in schema or "const" in schema:
+    if isinstance(schema, Mapping) and ("enum" in schema or "const" in schema):
         return None  # a fixed set of values cannot take a message
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
-    return kind if isinstance(kind, str) else None
+    return schema_type(schema)

@@ -18,7 +18,8 @@ from typing import Any, Literal
 from generator.naming import ClassName, Code, Identifier, export_order, import_order
 
 ParameterLocation = Literal["path", "query", "header", "cookie"]
-#: The exception hierarchy of `errors.py`, re-exported by the package.
+#: The exception hierarchy of `_runtime/errors.py` that `errors.py` and the package
+#: re-export (the same names in import and `__all__` order).
 ERROR_CLASSES = (
     "APIConnectionError",
     "APIError",
@@ -515,7 +516,7 @@ class Api:
 
     @property
     def error_exports(self) -> tuple[Code, ...]:
-        """The exception classes the package re-exports from `errors`."""
+        """The exception classes `errors.py` and the package re-export."""
         return tuple(Code(name) for name in sorted(ERROR_CLASSES, key=import_order))
 
     @property

@@ -14,6 +14,8 @@ import re._parser as _regex_parser  # type: ignore[import-not-found]  # stdlib, 
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
+from generator.schema_type import schema_type
+
 #: (schema, the file it sits in) -> (the schema with `$ref`s followed, the file
 #: that holds it, a key for recursion guards or None).  Files are opaque here.
 Deref = Callable[[Any, Any], tuple[Any, Any, str | None]]
@@ -123,7 +125,7 @@ class _Sampler:
                 return self._branch(schema, branches, file, depth, seen)
         if isinstance(schema.get("allOf"), list):
             return self._all_of(schema, file, depth, seen)
-        kind = _type(schema)
+        kind = schema_type(schema)
         if kind == "object" or "properties" in schema:
             return self._object(schema, file, depth, seen)
         if kind == "array":
@@ -144,7 +146,7 @@ class _Sampler:
         """Where recursion must end: the smallest value the schema still accepts."""
         if _nullable(schema):
             return None
-        kind = _type(schema)
+        kind = schema_type(schema)
         if kind == "array":
             return []
         if kind == "object" or "properties" in schema:
@@ -162,8 +164,8 @@ class _Sampler:
         resolved, at, _ = self._deref(schema, file)
         if not isinstance(resolved, Mapping):
             return {}
-        if _type(resolved) in ("object", "array") or "properties" in resolved:
-            return [] if _type(resolved) == "array" else {}
+        if schema_type(resolved) in ("object", "array") or "properties" in resolved:
+            return [] if schema_type(resolved) == "array" else {}
         return self.value(resolved, at, _MAX_DEPTH, frozenset())
 
     def _branch(
@@ -224,13 +226,6 @@ class _Sampler:
         if schema.get("uniqueItems") is True and count > 1:
             return [item]
         return [item] * count
-
-
-def _type(schema: Mapping[str, Any]) -> str | None:
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), "null" if kind else None)
-    return kind if isinstance(kind, str) else None
 
 
 def _nullable(schema: Mapping[str, Any]) -> bool:

@@ -18,6 +18,7 @@ from generator.ir import MockAnswer, MockPaging, Pagination, Parameter
 from generator.media import Kind, essence
 from generator.mock_data import Deref, candidates, sample
 from generator.pagination import normal
+from generator.schema_type import schema_type
 
 #: Query parameters that set the page size.
 LIMIT_PARAMETERS = (
@@ -117,18 +118,12 @@ def _sibling(
         return None
     for name in wanted:
         for field in properties:
-            if normal(str(field)) == name and _type(walk((*container, field))) == kind:
+            if (
+                normal(str(field)) == name
+                and schema_type(walk((*container, field))) == kind
+            ):
                 return (*container, str(field))
     return None
-
-
-def _type(schema: Any) -> str | None:
-    if not isinstance(schema, Mapping):
-        return None
-    kind = schema.get("type")
-    if isinstance(kind, list):
-        kind = next((k for k in kind if k != "null"), None)
-    return kind if isinstance(kind, str) else None
 
 
 def raw_candidates(

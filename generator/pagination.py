@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.naming import words
+from generator.schema_type import schema_type
 
 EXTENSION = "x-oagen-pagination"
 CURSOR_PARAMETERS = (
@@ -191,10 +192,4 @@ def _next_cursor_path(
 
 
 def _type(schema: Any, deref: Deref) -> str | None:
-    schema = deref(schema)
-    if not isinstance(schema, Mapping):
-        return None
-    declared = schema.get("type")
-    if isinstance(declared, list):
-        declared = next((t for t in declared if t != "null"), None)
-    return str(declared) if declared else None
+    return schema_type(deref(schema))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,9 @@ from generator.emit import emit
 from generator.pipeline import build
 
 
-def generate(spec: Path, output: Path, package: str) -> Path:
+def generate(
+    spec: Path, output: Path, package: str, default_server: str | None = None
+) -> Path:
     """Write the package generated from `spec` under `output`; fail on errors."""
     config = load_config(
         None,
@@ -22,7 +25,7 @@ def generate(spec: Path, output: Path, package: str) -> Path:
             "spec": str(spec),
             "output": str(output),
             "package": package,
-            "default-server": None,
+            "default-server": default_server,
         },
     )
     result = build(config)
@@ -40,3 +43,22 @@ def imported(output: Path, package: str) -> Iterator[ModuleType]:
         yield importlib.import_module(package)
     finally:
         sys.path.remove(str(output))
+
+
+#: The checks generated code must pass, as commands run with `python -m`.
+LINTERS: dict[str, tuple[str, ...]] = {
+    "mypy": ("mypy", "--strict", "--no-incremental"),
+    "ruff": ("ruff", "check", "--no-cache"),
+    "black": ("black", "--check"),
+}
+
+
+def lint(output: Path, package: str, linter: str) -> subprocess.CompletedProcess[str]:
+    """Run one of `LINTERS` over `package` in `output`."""
+    return subprocess.run(
+        [sys.executable, "-m", *LINTERS[linter], package],
+        cwd=output,
+        capture_output=True,
+        text=True,
+        check=False,
+    )

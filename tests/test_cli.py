@@ -11,16 +11,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, SEED_SPEC
-
-
-def oagen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: PLW1510 (exit codes are asserted)
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+from tests.oagen_cli import oagen
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ shows its warnings and still generates."""
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, SEED_SPEC
+from tests.oagen_cli import oagen
 
 CASES = REPO / "tests" / "invalid_specs"
 CATALOGUE: dict[str, dict[str, Any]] = yaml.safe_load(
@@ -24,17 +23,6 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
 }
 FAILING = sorted(name for name, case in CATALOGUE.items() if case["exit"] == 2)
 WARNING_ONLY = sorted(name for name, case in CATALOGUE.items() if case["exit"] == 0)
-
-
-def oagen(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_there_are_failing_and_warning_only_cases() -> None:

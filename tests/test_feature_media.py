@@ -28,7 +28,7 @@ from hypothesis import HealthCheck, settings
 
 from tests.conftest import REPO
 from tests.live_server import live_server
-from tests.packages import generate, imported
+from tests.packages import LINTERS, generate, imported, lint
 from tests.test_mock_server import CHECKS, _declares_bad_input_status
 
 SPEC = REPO / "tests" / "features" / "media" / "openapi.yaml"
@@ -48,24 +48,9 @@ def media(output: Path) -> Iterator[ModuleType]:
         yield package
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ("mypy", "--strict", "--no-incremental", "media"),
-        ("ruff", "check", "--no-cache", "media"),
-        ("black", "--check", "media"),
-    ],
-)
-def test_the_generated_package_passes_the_linters(
-    output: Path, command: tuple[str, ...]
-) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", *command],
-        cwd=output,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+@pytest.mark.parametrize("linter", LINTERS)
+def test_the_generated_package_passes_the_linters(output: Path, linter: str) -> None:
+    done = lint(output, "media", linter)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -20,11 +18,9 @@ from typing import Any
 import pytest
 from fastapi import HTTPException, Request
 
-from generator.config import load_config
-from generator.emit import emit
-from generator.pipeline import build
 from tests.conftest import REPO
 from tests.live_server import live_server
+from tests.packages import LINTERS, generate, imported, lint
 
 SPEC = REPO / "tests" / "features" / "petstore" / "openapi.yaml"
 
@@ -32,48 +28,19 @@ SPEC = REPO / "tests" / "features" / "petstore" / "openapi.yaml"
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("petstore")
-    config = load_config(
-        None,
-        {
-            "spec": str(SPEC),
-            "output": str(folder),
-            "package": "petstore",
-            "default-server": "production",
-        },
-    )
-    result = build(config)
-    assert [d for d in result.diagnostics if d.level == "error"] == []
-    emit(result.files, config.package_dir)
+    generate(SPEC, folder, "petstore", default_server="production")
     return folder
 
 
 @pytest.fixture(scope="module")
 def petstore(output: Path) -> Iterator[ModuleType]:
-    sys.path.insert(0, str(output))
-    try:
-        yield importlib.import_module("petstore")
-    finally:
-        sys.path.remove(str(output))
+    with imported(output, "petstore") as package:
+        yield package
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        ("mypy", "--strict", "--no-incremental", "petstore"),
-        ("ruff", "check", "--no-cache", "petstore"),
-        ("black", "--check", "petstore"),
-    ],
-)
-def test_the_generated_package_passes_the_linters(
-    output: Path, command: tuple[str, ...]
-) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", *command],
-        cwd=output,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+@pytest.mark.parametrize("linter", LINTERS)
+def test_the_generated_package_passes_the_linters(output: Path, linter: str) -> None:
+    done = lint(output, "petstore", linter)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -25,6 +25,7 @@ from generator.emit import emit
 from generator.fast_check import fast_check
 from generator.pipeline import build
 from tests.conftest import REPO, SEED_SPEC
+from tests.oagen_cli import oagen
 
 PYPROJECT = """\
 [tool.oagen]
@@ -37,16 +38,6 @@ overlays = ["overlays/rename.yaml"]
 [tool.oagen.env]
 username = "USAGE_ID"
 """
-
-
-def oagen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: PLW1510 (exit codes are asserted)
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO, SEED_SPEC
+from tests.oagen_cli import oagen
 
 SEED_OVERLAY = REPO / "spec" / "seat-events.overlay.yaml"
 MODELS = Path("out") / "sequence_usage" / "models.py"
-
-
-def oagen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: PLW1510 (exit codes are asserted)
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 def make_project(folder: Path, overlays: str = "") -> Path:

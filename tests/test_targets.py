@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from generator.errors import DiagnosticError
 from generator.targets import UnknownTarget, load_targets
 from tests.conftest import SEED_SPEC
+from tests.oagen_cli import oagen
 
 PETS = """\
 openapi: 3.1.0
@@ -47,16 +46,6 @@ package = "pets_api"
 [tool.oagen.targets.names]
 listPets = "all_pets"
 """
-
-
-def oagen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: PLW1510 (exit codes are asserted)
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 @pytest.fixture

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from generator.errors import DiagnosticError
 from generator.manifest import MANIFEST_NAME
 from generator.pipeline import build
 from tests.conftest import REPO, SEED_SPEC
+from tests.oagen_cli import oagen
 
 BUILTIN = stamp.template_dir()
 MARKER = "A team's own errors module."
@@ -121,16 +120,6 @@ output = "out"
 package = "usage"
 templates = "{templates}"
 """
-
-
-def oagen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: PLW1510 (exit codes are asserted)
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
 
 
 def _project(root: Path, templates: str) -> Path:

@@ -19,6 +19,7 @@ import pytest
 
 from generator.manifest import MANIFEST_NAME
 from tests.conftest import REPO, SEED_SPEC
+from tests.oagen_cli import oagen
 
 PACKAGE = "acme_usage"
 
@@ -56,16 +57,6 @@ leaked = sorted(
 )
 assert not leaked, leaked
 """
-
-
-def oagen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: PLW1510 (exit codes are asserted)
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture

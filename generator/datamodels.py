@@ -132,10 +132,12 @@ def _render(api: Api, template_dir: Path) -> str:
         raise ModelRenderError(
             "datamodel-code-generator returned several modules; expected one"
         )
-    source = _enums_first(_sorted_imports(_without_leading_comments(source)))
+    source = _sorted_imports(_without_leading_comments(source))
+    tree = ast.parse(source)  # once: parsing GitHub's 11 MB of models takes seconds
+    _check_classes(tree, set(api.model_schemas), api.model_fields_used)
+    source = _enums_first(source, tree)
     if "omit_if_none(" in source:
         source = _with_relative_import(source, _OMIT_IMPORT)
-    _check_classes(source, set(api.model_schemas), api.model_fields_used)
     return _DOCSTRING + source
 
 
@@ -230,11 +232,10 @@ def _sorted_imports(source: str) -> str:
 _ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum"})
 
 
-def _enums_first(source: str) -> str:
+def _enums_first(source: str, tree: ast.Module) -> str:
     """Move the enum classes before the models: a model's default may name a member
     (`status: Status | None = Status.AVAILABLE`), evaluated when the class is built,
-    and enums never refer to models."""
-    tree = ast.parse(source)
+    and enums never refer to models.  `tree` is `source` parsed."""
     classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
     enums = [
         node
@@ -261,10 +262,9 @@ def _with_relative_import(source: str, line: str) -> str:
 
 
 def _check_classes(
-    source: str, expected: set[str], fields: tuple[tuple[str, str], ...]
+    tree: ast.Module, expected: set[str], fields: tuple[tuple[str, str], ...]
 ) -> None:
     """Every class the client and server import, and every field they read, must exist."""
-    tree = ast.parse(source)
     classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
     missing = sorted(expected - set(classes))
     if missing:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from importlib import metadata
+from typing import Self
 
 from generator import cache
 from generator.ir import Provenance
@@ -30,51 +32,102 @@ def header(provenance: Provenance) -> str:
     )
 
 
-def format_files(files: Mapping[str, str], provenance: Provenance) -> dict[str, str]:
-    """Prepend the header to `.py` files and run black over them, in path order.
+def format_files(
+    files: Mapping[str, str],
+    provenance: Provenance,
+    preformatted: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Prepend the header to `.py` files and run black over them, in path order."""
+    with Formatter(provenance, preformatted) as formatter:
+        formatter.add(files)
+        return formatter.result()
+
+
+class Formatter:
+    """Header and black for rendered files, added in batches as they are rendered.
 
     A file black formatted before (same text, same black) comes from the cache, so
     an unchanged package costs no formatting, and often not even importing black.
+    Once more than `_PARALLEL_FROM_BYTES` waits for black, the files go to worker
+    processes on every core and later batches follow them there: the pipeline
+    adds the templates' files before it renders the models, so on a large API
+    black works through the client and server while datamodel-code-generator
+    runs.  black is deterministic, so the bytes do not depend on which process
+    formats which file.
+
+    `preformatted` files (the hand-written runtime, which our own CI keeps
+    black-clean) only get the header: black would return them unchanged, and on
+    a small API they are most of the source.
     """
-    top = header(provenance)
-    formatted = {}
-    pending: dict[str, tuple[str, str]] = {}
-    for path in sorted(files):
-        text = files[path]
-        if path.endswith(".py"):
-            source = top + "\n" + text
+
+    def __init__(
+        self, provenance: Provenance, preformatted: Mapping[str, str] | None = None
+    ) -> None:
+        self._top = header(provenance)
+        self._done = {
+            path: with_header(self._top, text) if path.endswith(".py") else text
+            for path, text in (preformatted or {}).items()
+        }
+        #: path -> (cache key, source) of files black has not formatted yet.
+        self._waiting: dict[str, tuple[str, str]] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[str, tuple[str, Future[str]]] = {}
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def add(self, files: Mapping[str, str]) -> None:
+        """Take more files; black may start on them at once, in other processes."""
+        for path in sorted(files):
+            text = files[path]
+            if not path.endswith(".py"):
+                self._done[path] = text
+                continue
+            source = with_header(self._top, text)
             key = cache.digest(_black_version(), source)
             cached = cache.read("formatted", key)
             if cached is None:
-                pending[path] = (key, source)
-                continue
-            text = cached
-        formatted[path] = text
-    for path, text in _black_all(
-        {path: source for path, (_, source) in pending.items()}
-    ).items():
-        cache.write("formatted", pending[path][0], text)
-        formatted[path] = text
-    return dict(sorted(formatted.items()))
+                self._waiting[path] = (key, source)
+            else:
+                self._done[path] = cached
+        waiting = sum(len(source) for _, source in self._waiting.values())
+        if self._pool is None and waiting >= _PARALLEL_FROM_BYTES:
+            workers = os.cpu_count() or 1
+            if workers >= 2:
+                self._pool = ProcessPoolExecutor(max_workers=workers)
+        if self._pool is not None:
+            for path in sorted(self._waiting, key=lambda p: -len(self._waiting[p][1])):
+                key, source = self._waiting.pop(path)
+                self._futures[path] = (key, self._pool.submit(_black, path, source))
+
+    def result(self) -> dict[str, str]:
+        """Every file, formatted, in path order (waits for the workers)."""
+        for path, (key, source) in sorted(self._waiting.items()):
+            self._store(path, key, _black(path, source))
+        self._waiting.clear()
+        for path, (key, future) in sorted(self._futures.items()):
+            self._store(path, key, future.result())
+        self._futures.clear()
+        return dict(sorted(self._done.items()))
+
+    def _store(self, path: str, key: str, text: str) -> None:
+        cache.write("formatted", key, text)
+        self._done[path] = text
 
 
-def _black_all(sources: Mapping[str, str]) -> dict[str, str]:
-    """black over many files, on every core when there is enough to do.
-
-    A large API's package is megabytes of source (GitHub's: ~25 MB, most of the
-    generation time); black is deterministic, so the result does not depend on
-    which process formats which file.  Largest files go first to balance cores.
-    """
-    workers = min(os.cpu_count() or 1, len(sources))
-    if workers < 2 or sum(map(len, sources.values())) < _PARALLEL_FROM_BYTES:
-        return {path: _black(path, source) for path, source in sources.items()}
-    order = sorted(sources, key=lambda path: -len(sources[path]))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {path: pool.submit(_black, path, sources[path]) for path in order}
-        return {path: futures[path].result() for path in sources}
+def with_header(top: str, text: str) -> str:
+    """`text` under the provenance header, separated as black separates them."""
+    return top + "\n" + text
 
 
+@functools.cache
 def _black_version() -> str:
+    # importlib.metadata parses black's METADATA on every call (3 ms each)
     return metadata.version("black")
 
 

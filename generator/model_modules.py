@@ -56,7 +56,8 @@ def split_models(source: str, schemas: Iterable[str]) -> list[ModelModule] | Non
     if len(classes) <= SPLIT_THRESHOLD:
         return None
     names = {node.name for node in classes}
-    uses = {node.name: _names_used(node) & names - {node.name} for node in classes}
+    reads = {node.name: _names_used(node) for node in classes}
+    uses = {name: used & names - {name} for name, used in reads.items()}
     named = set(schemas)
     groups = _groups([node.name for node in classes], uses, named)
     module_names = Namespace()
@@ -77,6 +78,7 @@ def split_models(source: str, schemas: Iterable[str]) -> list[ModelModule] | Non
             _module_source(
                 lines,
                 [by_class[name] for name in group],
+                reads,
                 imports,
                 module_of,
                 [name for name in group if name in rebuilt],
@@ -114,13 +116,12 @@ def _names_used(node: ast.AST) -> set[str]:
     Names it binds (fields, enum members such as `User = "User"`) and strings that
     are values or prose (a default "User", a docstring) are not uses.
     """
-    found = {
-        child.id
-        for child in ast.walk(node)
-        if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Load)
-    }
+    found: set[str] = set()
     for child in ast.walk(node):
-        if isinstance(child, ast.AnnAssign):
+        if isinstance(child, ast.Name):
+            if isinstance(child.ctx, ast.Load):
+                found.add(child.id)
+        elif isinstance(child, ast.AnnAssign):
             found.update(_quoted_names(child.annotation))
     return found
 
@@ -227,11 +228,12 @@ def _strongly_connected(
 def _module_source(
     lines: SourceLines,
     classes: list[ast.ClassDef],
+    reads: Mapping[str, set[str]],
     imports: list[ast.ImportFrom | ast.Import],
     module_of: Mapping[str, Identifier],
     rebuilt: list[str],
 ) -> str:
-    used = set().union(*(_names_used(node) for node in classes))
+    used = set().union(*(reads[node.name] for node in classes))
     own = {node.name for node in classes}
     sections: dict[int, list[_Line]] = {0: [], 1: [], 2: []}
     for node in imports:

@@ -18,7 +18,7 @@ from generator.config import Config
 from generator.config_names import apply_names
 from generator.datamodels import render_model_files
 from generator.errors import Diagnostic, DiagnosticError, has_errors
-from generator.format import format_files
+from generator.format import Formatter
 from generator.ir import Provenance
 from generator.load import Spec, load_spec
 from generator.lower import LowerOptions, lower
@@ -105,19 +105,22 @@ def build(
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)
     templates = search_path(config.templates, builtin)
-    try:
-        with models_folder(config.templates, builtin) as models:
-            model_files = render_model_files(api, models, templates)
-        progress.phase("models", f"{len(api.model_schemas)} model(s)")
-        files = render_package(api, templates)
-    except (UnsafeValueError, jinja2.TemplateError) as error:
-        if config.templates is None:
-            raise  # a built-in template failed: a bug in oagen
-        raise render_failed(error, config.display(config.templates)) from None
-    files.update(model_files)
-    files.update(runtime_files())
-    progress.phase("render", f"{len(files)} file(s)")
-    files = format_files(files, provenance)
+    with Formatter(provenance, preformatted=runtime_files()) as formatter:
+        try:
+            # The templates first: black formats them on the other cores while
+            # datamodel-code-generator renders the models here.
+            files = render_package(api, templates)
+            formatter.add(files)
+            with models_folder(config.templates, builtin) as models:
+                model_files = render_model_files(api, models, templates)
+            progress.phase("models", f"{len(api.model_schemas)} model(s)")
+        except (UnsafeValueError, jinja2.TemplateError) as error:
+            if config.templates is None:
+                raise  # a built-in template failed: a bug in oagen
+            raise render_failed(error, config.display(config.templates)) from None
+        formatter.add(model_files)
+        progress.phase("render", f"{len(files) + len(model_files)} file(s)")
+        files = formatter.result()
     progress.phase("format", f"{len(files)} file(s)")
     if vendor is not None:
         files = select(files, vendor.only)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from generator import format as formatting
+from generator import pipeline
 from generator.format import FormatError, format_files
 from generator.ir import Provenance
 
@@ -38,3 +39,25 @@ def test_a_file_black_cannot_parse_fails_from_a_worker(
     monkeypatch.setattr(formatting, "_PARALLEL_FROM_BYTES", 0)
     with pytest.raises(FormatError, match="broken.py"):
         format_files({**FILES, "broken.py": "def (:\n"}, PROVENANCE)
+
+
+def test_the_runtime_is_copied_exactly_as_black_would_write_it(no_cache: None) -> None:
+    """The runtime skips black (`preformatted`): that is only sound while black
+    would leave every runtime file, under the header, byte for byte unchanged."""
+    runtime = pipeline.runtime_files()
+    assert runtime, "the runtime package has no modules"
+    skipped = format_files({}, PROVENANCE, preformatted=runtime)
+    blackened = format_files(runtime, PROVENANCE)
+    assert skipped == blackened
+    top = formatting.header(PROVENANCE)
+    assert all(text.startswith(top) for text in skipped.values())
+
+
+def test_a_preformatted_file_that_black_would_change_is_caught(
+    no_cache: None,
+) -> None:
+    """The check above can fail: a mis-formatted file differs after black."""
+    messy = {"m.py": "x = [ 1,2 ]\n"}
+    assert format_files({}, PROVENANCE, preformatted=messy) != format_files(
+        messy, PROVENANCE
+    )

@@ -380,12 +380,34 @@ class Resource:
     #: The mock implementation of `interface_name` in `server/mock.py`.
     mock_class_name: ClassName
     operations: tuple[Operation, ...]
+    #: The client module of this tag: `resources/<module>.py`, loaded on first use.
+    module: Identifier = field(default_factory=lambda: Identifier("default"))
+    #: Models that module names in annotations (imported under TYPE_CHECKING).
+    model_imports: tuple[ClassName, ...] = ()
+    #: Standard-library modules its annotations need (`datetime`...).
+    stdlib_imports: tuple[Identifier, ...] = ()
+    #: Whether it evaluates a model at run time (`cast_to=`, error types): `_models`.
+    uses_models: bool = False
 
     def class_for(self, flavour: ClientFlavour) -> ClassName:
         return self.async_class_name if flavour.is_async else self.class_name
 
     def raw_class_for(self, flavour: ClientFlavour) -> ClassName:
         return self.async_raw_class_name if flavour.is_async else self.raw_class_name
+
+    @property
+    def exports(self) -> tuple[ClassName, ...]:
+        """`__all__` of the resource module: the sync and async classes."""
+        return tuple(sorted((self.class_name, self.async_class_name), key=export_order))
+
+    @property
+    def paginated(self) -> bool:
+        return any(operation.pagination for operation in self.operations)
+
+    @property
+    def body_imports(self) -> tuple[Code, ...]:
+        """What the module imports from `_runtime.bodies`: only what it uses."""
+        return _body_imports(self.operations)
 
 
 @dataclass(frozen=True)
@@ -501,9 +523,25 @@ class Api:
         names = {"Client", "AsyncClient", "Environment"}
         if self.has_file_parts:
             names.add("FileTypes")  # to annotate what a multipart file argument takes
-        for resource in self.resources:
-            names.update((resource.class_name, resource.async_class_name))
         return tuple(Code(name) for name in sorted(names, key=export_order))
+
+    @property
+    def resource_exports(self) -> tuple[ClassName, ...]:
+        """`__all__` of the `resources` package: every tag's sync and async class."""
+        return tuple(
+            sorted(
+                (name for resource in self.resources for name in resource.exports),
+                key=export_order,
+            )
+        )
+
+    @property
+    def resource_imports(self) -> tuple[tuple[Identifier, tuple[ClassName, ...]], ...]:
+        """(module, classes) for type checkers, in the order ruff's isort wants."""
+        return tuple(
+            (resource.module, tuple(sorted(resource.exports, key=import_order)))
+            for resource in sorted(self.resources, key=lambda r: r.module)
+        )
 
     @property
     def interface_names(self) -> tuple[ClassName, ...]:
@@ -544,17 +582,12 @@ class Api:
         )
 
     @property
-    def client_runtime_codes(self) -> tuple[Code, ...]:
-        """Every expression the client evaluates that may name a model."""
-        found = [argument.default for argument in self.client_arguments]
-        for operation in self.operations:
-            found.append(operation.result)
-            found.extend(error.annotation for error in operation.error_types)
-        return tuple(found)
-
-    @property
     def client_uses_models(self) -> bool:
-        return any(self.runtime(code) != code for code in self.client_runtime_codes)
+        """Whether `client.py` evaluates a model: a constructor default such as an enum member."""
+        return any(
+            self.runtime(argument.default) != argument.default
+            for argument in self.client_arguments
+        )
 
     @property
     def error_body_operations(self) -> tuple[Operation, ...]:
@@ -626,24 +659,6 @@ class Api:
         )
 
     @property
-    def client_body_imports(self) -> tuple[Code, ...]:
-        """What the client imports from `_runtime.bodies`: only what it uses."""
-        kinds = {op.body.kind for op in self.operations if op.body}
-        names = {
-            name
-            for kind, name in (
-                ("form", "FormBody"),
-                ("multipart", "MultipartBody"),
-                ("binary", "RawBody"),
-                ("text", "RawBody"),
-            )
-            if kind in kinds
-        }
-        if self.has_file_parts:
-            names.add("FileTypes")
-        return tuple(Code(name) for name in sorted(names))
-
-    @property
     def server_uses_annotated(self) -> bool:
         return any(operation.arguments for operation in self.operations)
 
@@ -673,3 +688,25 @@ class ModelIndex:
                 key=export_order,
             )
         )
+
+
+def _body_imports(operations: tuple[Operation, ...]) -> tuple[Code, ...]:
+    """The `_runtime.bodies` names the client code of `operations` uses."""
+    kinds = {op.body.kind for op in operations if op.body}
+    names = {
+        name
+        for kind, name in (
+            ("form", "FormBody"),
+            ("multipart", "MultipartBody"),
+            ("binary", "RawBody"),
+            ("text", "RawBody"),
+        )
+        if kind in kinds
+    }
+    if any(
+        isinstance(argument, BodyPart) and argument.is_file
+        for operation in operations
+        for argument in operation.body_arguments
+    ):
+        names.add("FileTypes")
+    return tuple(Code(name) for name in sorted(names))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from generator.bodies import lower_body
@@ -55,6 +55,7 @@ from generator.naming import (
     chosen_name,
     constant,
     import_order,
+    module_name,
     pascal,
     snake,
     wire_identifier,
@@ -136,7 +137,7 @@ class _Lowering:
         plan = plan_credentials(self.spec, hoisted, self.options.env_vars, client_names)
         self.diagnostics.extend(plan.diagnostics)
         default_headers = self.default_headers(grouped, client_names)
-        resources = self.resources(grouped)
+        resources = self.client_modules(self.resources(grouped))
         environments = self.environments()
         self.check_env_vars(plan.credentials, default_headers)
         return Api(
@@ -148,7 +149,7 @@ class _Lowering:
             environments=environments,
             default_environment=self.default_environment(environments),
             resources=resources,
-            **self.imports(resources),
+            **self.imports(resources, plan.credentials, default_headers),
             model_schemas=dict(self.registry.schemas),
             field_aliases=self.registry.field_aliases(),
             openapi_version=str(data.get("openapi")),
@@ -734,15 +735,52 @@ class _Lowering:
             return Code(simple[type_])
         return Code("typing.Any")
 
-    def imports(self, resources: tuple[Resource, ...]) -> dict[str, Any]:
+    def client_modules(self, resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
+        """Each tag's client module: its name and what it imports."""
+        modules = Namespace()
+        return tuple(
+            replace(
+                resource,
+                module=modules.identifier(module_name(resource.attribute)),
+                **self.resource_imports(resource.operations),
+            )
+            for resource in resources
+        )
+
+    def resource_imports(self, operations: tuple[Operation, ...]) -> dict[str, Any]:
+        """What one resource module imports, read off the annotations it prints."""
+        annotations = [a.annotation for op in operations for a in op.client_arguments]
+        annotations += [op.result for op in operations]
+        # Error types are only evaluated at run time, through `_models` (Api.runtime).
+        annotations += [
+            op.pagination.item_annotation for op in operations if op.pagination
+        ]
+        models, modules = self._names_in(annotations)
+        evaluated = [op.result for op in operations] + [
+            e.annotation for op in operations for e in op.error_types
+        ]
+        return {
+            "model_imports": models,
+            "stdlib_imports": modules,
+            "uses_models": bool(self._names_in(evaluated)[0]),
+        }
+
+    def imports(
+        self,
+        resources: tuple[Resource, ...],
+        credentials: tuple[Credential, ...],
+        default_headers: tuple[DefaultHeader, ...],
+    ) -> dict[str, Any]:
         """What the client and the server modules import, read off the annotations they print."""
         operations = [op for resource in resources for op in resource.operations]
         server = [a.server_annotation for op in operations for a in op.arguments]
         server += [op.result for op in operations]
-        client = [a.annotation for op in operations for a in op.client_arguments]
-        client += [op.result for op in operations]
-        # Error types are only evaluated at run time, through `_models` (Api.runtime).
-        client += [op.pagination.item_annotation for op in operations if op.pagination]
+        # `client.py` itself only annotates the constructors' arguments.
+        client = [a.annotation for c in credentials for a in c.arguments]
+        client += [header.argument.annotation for header in default_headers]
+        reads_environment = any(
+            a.env_var for c in credentials for a in c.arguments
+        ) or any(header.argument.env_var for header in default_headers)
         mock = server + [
             op.mock.paging.item_type for op in operations if op.mock and op.mock.paging
         ]
@@ -762,7 +800,15 @@ class _Lowering:
             "server_model_imports": server_models,
             "server_stdlib_imports": server_modules,
             "client_stdlib_imports": tuple(
-                sorted({*client_modules, Identifier("enum")})
+                sorted(
+                    {
+                        *client_modules,
+                        Identifier("enum"),
+                        # resources are `functools.cached_property`s
+                        *([Identifier("functools")] if resources else []),
+                        *([Identifier("os")] if reads_environment else []),
+                    }
+                )
             ),
         }
 

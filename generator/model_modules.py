@@ -19,7 +19,14 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from generator.naming import ClassName, Identifier, Namespace, import_order, snake
+from generator.naming import (
+    ClassName,
+    Identifier,
+    Namespace,
+    import_order,
+    module_name,
+    snake,
+)
 
 #: With more model classes than this, `models` becomes a lazily loaded package.
 SPLIT_THRESHOLD = 60
@@ -68,7 +75,7 @@ def split_models(source: str, schemas: Iterable[str]) -> list[ModelModule] | Non
     for group in groups:
         # Named after its first schema: nested classes come before their user.
         title = next((name for name in group if name in named), group[0])
-        module = module_names.identifier(Identifier("_" + snake(title)))
+        module = module_names.identifier(module_name(Identifier("_" + snake(title))))
         planned.append((module, group))
         module_of.update(dict.fromkeys(group, module))
     return [

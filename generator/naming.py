@@ -186,6 +186,22 @@ def snake(
     return Identifier(name)
 
 
+#: Module names come from spec text (tags, schema names); a file name has at most
+#: 255 bytes, so they are cut well below that (names are ASCII: one byte each).
+MAX_MODULE_NAME = 100
+
+
+def module_name(name: Identifier) -> Identifier:
+    """`name` as a module's file name: at most `MAX_MODULE_NAME` characters.
+
+    A cut name may collide with another; callers claim it from a `Namespace`,
+    which suffixes `_2`, `_3`...
+    """
+    if len(name) <= MAX_MODULE_NAME:
+        return name
+    return Identifier(name[:MAX_MODULE_NAME].rstrip("_") or "module")
+
+
 def chosen_name(value: object, reserved: Iterable[str]) -> Identifier | None:
     """An `x-oagen-name` value as a Python name; None unless it is a lower-case
     identifier outside ``reserved`` (a leading underscore would make a pydantic

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 #: The parts `--only` accepts, with the files each keeps before the runtime is added.
 PARTS: Mapping[str, tuple[str, ...]] = {
-    "client": ("client.py", "errors.py"),
+    "client": ("client.py", "errors.py", "resources/"),
     "models": (),
     "server": ("server/",),
 }

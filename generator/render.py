@@ -4,12 +4,13 @@ The environment refuses to print a plain `str`: names arrive as `Identifier`
 or `ClassName`, annotations as `Code`, and spec text must pass one of the
 escaping filters of `generator.escape` (`literal` for values, `docstring` for prose,
 `comment` for header lines).  Templates mirror the output tree: the file
-`templates/package/client.py.jinja` renders `<package>/client.py`.
+`templates/package/client.py.jinja` renders `<package>/client.py`, and
+`package/resources/_resource.py.jinja` renders one `resources/<tag>.py` per tag.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
@@ -29,6 +30,10 @@ __all__ = [
 
 TEMPLATE_SUFFIX = ".jinja"
 PACKAGE_TEMPLATES = "package"
+#: The folder of the client's per-tag modules.
+RESOURCES_FOLDER = "resources"
+#: A template rendered once per resource (tag), as `<folder>/<resource.module>.py`.
+PER_RESOURCE = "_resource.py"
 
 
 def _finalize(value: Any) -> Any:
@@ -67,6 +72,16 @@ def render_package(api: Api, template_dirs: list[Path]) -> dict[str, str]:
     )
     files = {}
     for name in names:
-        relative = name[len(PACKAGE_TEMPLATES) + 1 : -len(TEMPLATE_SUFFIX)]
-        files[relative] = env.get_template(name).render(api=api)
+        relative = PurePosixPath(
+            name[len(PACKAGE_TEMPLATES) + 1 : -len(TEMPLATE_SUFFIX)]
+        )
+        if relative.parent.name == RESOURCES_FOLDER and not api.resources:
+            continue  # no operations: no resources package
+        template = env.get_template(name)
+        if relative.name == PER_RESOURCE:
+            for resource in api.resources:
+                path = relative.with_name(f"{resource.module}.py")
+                files[str(path)] = template.render(api=api, resource=resource)
+        else:
+            files[str(relative)] = template.render(api=api)
     return files

@@ -544,6 +544,11 @@ def generated_sources(result: Build) -> dict[str, str]:
     }
 
 
+#: What `parse_all` calls the module of a spec's only tag, whatever the tag's name
+#: (the module is named from it), so hostile and benign outputs compare file by file.
+TAG_MODULE = "resources/<tag>.py"
+
+
 def parse_all(result: Build) -> dict[str, ast.Module]:
     trees = {}
     for path, text in generated_sources(result).items():
@@ -551,7 +556,26 @@ def parse_all(result: Build) -> dict[str, ast.Module]:
             trees[path] = ast.parse(text, filename=path)
         except (SyntaxError, ValueError) as error:
             raise AssertionError(f"{path} does not parse: {error}") from None
+    tag_modules = _tag_modules(trees)
+    if len(tag_modules) == 1:
+        trees[TAG_MODULE] = trees.pop(tag_modules[0])
     return trees
+
+
+def _tag_modules(trees: Mapping[str, ast.Module]) -> list[str]:
+    return sorted(
+        path
+        for path in trees
+        if path.startswith("resources/") and path != "resources/__init__.py"
+    )
+
+
+def client_code(trees: Mapping[str, ast.Module]) -> ast.Module:
+    """`client.py` and the tags' modules as one module: all of the client's code."""
+    body = list(trees["client.py"].body)
+    for path in _tag_modules(trees):
+        body += trees[path].body
+    return ast.Module(body=body, type_ignores=[])
 
 
 # ------------------------------------------------------------------------------------------
@@ -673,11 +697,17 @@ def top_level_kinds(tree: ast.Module) -> list[tuple[str, ...]]:
 def imported(tree: ast.Module) -> Counter[tuple[str, str]]:
     """(module, name) for every module-level import; names imported from the package's
     own generated modules (`.models`, `.interfaces`...) are class names that follow the
-    spec, so only their count matters."""
+    spec, so only their count matters; so are the modules of tags."""
     found: Counter[tuple[str, str]] = Counter()
     for node in _module_imports(tree):
         if isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")
+            if module.startswith(
+                ".resources."
+            ) or (  # a tag's module, named from the tag
+                node.level == 1 and _imports_tags(tree)
+            ):
+                module = ".resources.<tag>"
             for alias in node.names:
                 local = node.level > 0 and "_runtime" not in module
                 name = "<generated>" if local else alias.name
@@ -686,6 +716,16 @@ def imported(tree: ast.Module) -> Counter[tuple[str, str]]:
             for alias in node.names:
                 found[(alias.name, "")] += 1
     return found
+
+
+def _imports_tags(tree: ast.Module) -> bool:
+    """Whether `tree` is `resources/__init__.py`, whose relative imports are tag modules."""
+    return any(
+        isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and node.target.id == "_MODULES"
+        for node in tree.body
+    )
 
 
 def bound_at_top(tree: ast.Module) -> list[str]:
@@ -946,7 +986,7 @@ def check_literals(
 ) -> None:
     """Every spec value that reaches code as a literal is there with exactly its value."""
     v = {**BENIGN, **values}
-    app, client, models = trees["server/app.py"], trees["client.py"], trees["models.py"]
+    app, client, models = trees["server/app.py"], client_code(trees), trees["models.py"]
     init = trees["__init__.py"]
     path = f"/{v['op.path']}/{{{v['path_param.name']}}}"
 
@@ -1063,17 +1103,17 @@ def check_literals(
     ), f"property {v['prop.name']!r:.200} is neither a field nor an alias"
 
 
-#: place -> the files whose docstrings must keep its words.
+#: place -> the files whose docstrings must keep its words ("client": `client_code`).
 PROSE = {
     "info.title": ("__init__.py", "client.py"),
     "info.description": ("__init__.py",),
-    "tag.description": ("client.py",),
-    "op.summary": ("client.py", "server/interfaces.py"),
-    "op.description": ("client.py", "server/interfaces.py"),
-    "path_param.description": ("client.py",),
-    "query_param.description": ("client.py",),
-    "header_param.description": ("client.py",),
-    "body.description": ("client.py",),
+    "tag.description": ("client.py", TAG_MODULE),
+    "op.summary": (TAG_MODULE, "server/interfaces.py"),
+    "op.description": (TAG_MODULE, "server/interfaces.py"),
+    "path_param.description": (TAG_MODULE,),
+    "query_param.description": (TAG_MODULE,),
+    "header_param.description": (TAG_MODULE,),
+    "body.description": (TAG_MODULE,),
     "server.description": ("client.py",),
     "schema.description": ("models.py",),
     "prop.description": ("models.py",),

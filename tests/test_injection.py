@@ -22,6 +22,7 @@ import ast
 import functools
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -44,6 +45,7 @@ from tests.hostile import (
     COMPONENT_NAME,
     PAYLOADS,
     STRING_PLACES,
+    TAG_MODULE,
     Outcome,
     calls,
     check_literals,
@@ -52,6 +54,7 @@ from tests.hostile import (
     check_prose,
     check_structure,
     class_values,
+    client_code,
     component_name,
     distinct_enough,
     docstrings,
@@ -674,8 +677,9 @@ TRAVERSAL_NAMES = (
 
 def test_cve_2020_15141_path_traversal_through_names(tmp_path: Path) -> None:
     """openapi-python-client wrote `models/<schema name>.py`, so `../../evil` escaped the
-    package.  Here no spec name makes a path: the files are the benign spec's files, and
-    emitting writes nothing outside the package."""
+    package.  Here the only file named from the spec is a tag's module, named by the
+    naming layer (a plain lower-case identifier, no separator); otherwise the files are
+    the benign spec's files, and emitting writes nothing outside the package."""
     benign = _built(minimal_spec(), tmp_path / "benign").build
     assert benign is not None
     for index, name in enumerate(TRAVERSAL_NAMES):
@@ -692,9 +696,15 @@ def test_cve_2020_15141_path_traversal_through_names(tmp_path: Path) -> None:
         folder = tmp_path / f"case-{index}"
         outcome = _built(spec, folder)
         assert outcome.build is not None
-        assert set(outcome.build.files) == set(benign.files), sorted(
-            set(outcome.build.files) ^ set(benign.files)
-        )
+        tag_modules = [
+            path
+            for path in outcome.build.files
+            if path.startswith("resources/") and path != "resources/__init__.py"
+        ]
+        assert len(tag_modules) == 1, tag_modules
+        assert re.fullmatch(r"resources/[a-z_][a-z0-9_]{0,110}\.py", tag_modules[0])
+        files = set(outcome.build.files) - set(tag_modules) | {"resources/items.py"}
+        assert files == set(benign.files), sorted(files ^ set(benign.files))
         before = set(tmp_path.rglob("*"))
         emit({**_runtime_copy(), **outcome.build.files}, folder / "out" / "api")
         written = set(tmp_path.rglob("*")) - before
@@ -772,7 +782,7 @@ def test_cve_2020_15142_code_execution_through_descriptions(tmp_path: Path) -> N
         spec = _with_descriptions(minimal_spec(), text)
         outcome = _same_code(spec, benign, tmp_path / f"case-{index}")
         words = squash(text)
-        for path in ("__init__.py", "client.py", "models.py", "server/interfaces.py"):
+        for path in ("__init__.py", TAG_MODULE, "models.py", "server/interfaces.py"):
             assert words in squash(docstrings(outcome.trees[path])), (path, text)
         outcomes.append(outcome)
     _imports_cleanly(outcomes, tmp_path)
@@ -1057,7 +1067,7 @@ def test_fastapi_code_generator_2026_route_path_in_decorator(tmp_path: Path) -> 
         assert routes == [path], routes
         requests = [
             _evaluate(node.args[1])
-            for node in calls(trees["client.py"], "request")
+            for node in calls(client_code(trees), "request")
             if len(node.args) > 1
         ]
         assert set(requests) == {path}, requests
@@ -1124,7 +1134,7 @@ def test_fastapi_code_generator_2026_summary_closing_docstring(tmp_path: Path) -
             assert keyword_values(trees["server/app.py"], "get", "summary") == [
                 summary.strip()
             ]
-        for path in ("client.py", "server/interfaces.py"):
+        for path in (TAG_MODULE, "server/interfaces.py"):
             assert squash(summary) in squash(docstrings(trees[path])), path
         outcomes.append(outcome)
     _imports_cleanly(outcomes, tmp_path)
@@ -1313,7 +1323,7 @@ def test_hostile_media_types_and_part_names_stay_literals(tmp_path: Path) -> Non
         outcome = _same_code(
             _media_spec(payload, payload), benign, tmp_path / f"case-{index}"
         )
-        app, client = outcome.trees["server/app.py"], outcome.trees["client.py"]
+        app, client = outcome.trees["server/app.py"], client_code(outcome.trees)
         text, binary = (
             f"text/plain; x={payload}",
             f"application/octet-stream; x={payload}",

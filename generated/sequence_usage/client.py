@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-import datetime
 import enum
+import functools
 import os
 from collections.abc import Mapping
 from types import TracebackType
@@ -17,29 +17,18 @@ import httpx
 
 from . import models as _models
 from ._runtime.auth import BasicAuth, HeaderAuth, combine_auth
-from ._runtime.client import (
-    DEFAULT_TIMEOUT,
-    NOT_GIVEN,
-    AsyncTransport,
-    NotGiven,
-    SyncTransport,
-)
-from ._runtime.pagination import AsyncPager, SyncPager
-from ._runtime.raw import async_with_raw_response, with_raw_response
+from ._runtime.client import DEFAULT_TIMEOUT, AsyncTransport, SyncTransport
 
 if TYPE_CHECKING:
     from .models import (
-        ListSeatEventsEndpointEndpointResponseModel,
-        SeatEvent,
         SequenceVersion,
     )
+    from .resources.seat_events import AsyncSeatEvents, SeatEvents
 
 __all__ = [
     "AsyncClient",
-    "AsyncSeatEvents",
     "Client",
     "Environment",
-    "SeatEvents",
 ]
 
 #: Sent as the User-Agent header unless you set your own.
@@ -54,154 +43,13 @@ class Environment(enum.StrEnum):
     PRODUCTION = "https://eu.sequencehq.com/api"
 
 
-class SeatEvents:
-    """Operations tagged Seat Events."""
-
-    def __init__(self, transport: SyncTransport) -> None:
-        self._transport = transport
-
-    @property
-    def with_raw_response(self) -> SeatEventsWithRawResponse:
-        """The same operations, returning the HTTP response beside the parsed value."""
-        return SeatEventsWithRawResponse(self)
-
-    def get_seat_events(
-        self,
-        *,
-        before: str | None = None,
-        after: str | None = None,
-        limit: int | None = None,
-        sort_order: str | None = None,
-        customer_alias: str | None = None,
-        customer_ids: str | None = None,
-        seat_type: str | None = None,
-        customer_event_id: str | None = None,
-        event_timestamp_before: datetime.datetime | None = None,
-        event_timestamp_after: datetime.datetime | None = None,
-        sort_by: str | None = None,
-        sequence_version: SequenceVersion | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ListSeatEventsEndpointEndpointResponseModel:
-        """List all seat events.
-
-        Retrieve a paginated list of all your submitted seat events.
-
-        Args:
-            before: Pagination cursor. To page through items, omit this parameter to
-                retrieve the first page, and then successively use the value you get
-                from `pagination.after` or `pagination.before` to retrieve each page.
-            after: Pagination cursor. To page through items, omit this parameter to
-                retrieve the first page, and then successively use the value you get
-                from `pagination.after` or `pagination.before` to retrieve each page.
-            limit: Maximum number of objects to return per-page. Must be between 1 and
-                100 (inclusive).
-            sort_order: Sort order. Default: DESC (descending, most often used for
-                reverse chronological sorting).
-            customer_alias: Filter event by customer alias
-            customer_ids: Filter events by customer IDs. Resolves to all of each
-                customer's aliases (and the customer ID itself). Comma-separated, max 25
-                IDs.
-            seat_type: Filter events by seat type
-            customer_event_id: Filter events by customer event ID
-            event_timestamp_before: Filter events by timestamp before
-            event_timestamp_after: Filter events by timestamp after
-            sort_by: Sort column. Default: creation time.
-            sequence_version: Use this header to select an API version
-        """
-        return self._transport.request(
-            "GET",
-            "/seat-events",
-            query={
-                "before": before,
-                "after": after,
-                "limit": limit,
-                "sortOrder": sort_order,
-                "customerAlias": customer_alias,
-                "customerIds": customer_ids,
-                "seatType": seat_type,
-                "customerEventId": customer_event_id,
-                "eventTimestampBefore": event_timestamp_before,
-                "eventTimestampAfter": event_timestamp_after,
-                "sortBy": sort_by,
-            },
-            headers={
-                "Sequence-Version": sequence_version,
-            },
-            cast_to=_models.ListSeatEventsEndpointEndpointResponseModel,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def iter_seat_events(
-        self,
-        *,
-        limit: int | None = None,
-        sort_order: str | None = None,
-        customer_alias: str | None = None,
-        customer_ids: str | None = None,
-        seat_type: str | None = None,
-        customer_event_id: str | None = None,
-        event_timestamp_before: datetime.datetime | None = None,
-        event_timestamp_after: datetime.datetime | None = None,
-        sort_by: str | None = None,
-        sequence_version: SequenceVersion | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> SyncPager[SeatEvent, ListSeatEventsEndpointEndpointResponseModel]:
-        """Iterate over every `SeatEvent` that `get_seat_events` returns, across pages.
-
-        Pages are fetched as the iteration reaches them, following `pagination.after`
-        into `after`. Call `pages()` on the result to go page by page instead.
-        """
-
-        def fetch(cursor: str | None) -> ListSeatEventsEndpointEndpointResponseModel:
-            return self.get_seat_events(
-                limit=limit,
-                sort_order=sort_order,
-                customer_alias=customer_alias,
-                customer_ids=customer_ids,
-                seat_type=seat_type,
-                customer_event_id=customer_event_id,
-                event_timestamp_before=event_timestamp_before,
-                event_timestamp_after=event_timestamp_after,
-                sort_by=sort_by,
-                sequence_version=sequence_version,
-                after=cursor,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                max_retries=max_retries,
-            )
-
-        return SyncPager(
-            fetch,
-            items=lambda page: page.items,
-            next_cursor=lambda page: page.pagination.after,
-        )
-
-
-class SeatEventsWithRawResponse:
-    """Seat Events operations that return a `RawResponse` (status, headers, parsed value)."""
-
-    def __init__(self, resource: SeatEvents) -> None:
-        self.get_seat_events = with_raw_response(resource.get_seat_events)
-
-
 class Client:
     """The Usage API.
 
-    One attribute per tag holds that tag's operations.  Use the client as a
-    context manager, or call `close()`, to release its connections.
+    One attribute per tag holds that tag's operations, loaded on first use.  Use
+    the client as a context manager, or call `close()`, to release its
+    connections.
     """
-
-    seat_events: SeatEvents
 
     def __init__(
         self,
@@ -268,7 +116,13 @@ class Client:
             max_retries=max_retries,
             user_agent=USER_AGENT,
         )
-        self.seat_events = SeatEvents(self._transport)
+
+    @functools.cached_property
+    def seat_events(self) -> SeatEvents:
+        """Operations tagged Seat Events."""
+        from .resources.seat_events import SeatEvents
+
+        return SeatEvents(self._transport)
 
     def close(self) -> None:
         """Close the connection pool (but not an `http_client` you passed in)."""
@@ -286,156 +140,13 @@ class Client:
         self.close()
 
 
-class AsyncSeatEvents:
-    """Operations tagged Seat Events."""
-
-    def __init__(self, transport: AsyncTransport) -> None:
-        self._transport = transport
-
-    @property
-    def with_raw_response(self) -> AsyncSeatEventsWithRawResponse:
-        """The same operations, returning the HTTP response beside the parsed value."""
-        return AsyncSeatEventsWithRawResponse(self)
-
-    async def get_seat_events(
-        self,
-        *,
-        before: str | None = None,
-        after: str | None = None,
-        limit: int | None = None,
-        sort_order: str | None = None,
-        customer_alias: str | None = None,
-        customer_ids: str | None = None,
-        seat_type: str | None = None,
-        customer_event_id: str | None = None,
-        event_timestamp_before: datetime.datetime | None = None,
-        event_timestamp_after: datetime.datetime | None = None,
-        sort_by: str | None = None,
-        sequence_version: SequenceVersion | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> ListSeatEventsEndpointEndpointResponseModel:
-        """List all seat events.
-
-        Retrieve a paginated list of all your submitted seat events.
-
-        Args:
-            before: Pagination cursor. To page through items, omit this parameter to
-                retrieve the first page, and then successively use the value you get
-                from `pagination.after` or `pagination.before` to retrieve each page.
-            after: Pagination cursor. To page through items, omit this parameter to
-                retrieve the first page, and then successively use the value you get
-                from `pagination.after` or `pagination.before` to retrieve each page.
-            limit: Maximum number of objects to return per-page. Must be between 1 and
-                100 (inclusive).
-            sort_order: Sort order. Default: DESC (descending, most often used for
-                reverse chronological sorting).
-            customer_alias: Filter event by customer alias
-            customer_ids: Filter events by customer IDs. Resolves to all of each
-                customer's aliases (and the customer ID itself). Comma-separated, max 25
-                IDs.
-            seat_type: Filter events by seat type
-            customer_event_id: Filter events by customer event ID
-            event_timestamp_before: Filter events by timestamp before
-            event_timestamp_after: Filter events by timestamp after
-            sort_by: Sort column. Default: creation time.
-            sequence_version: Use this header to select an API version
-        """
-        return await self._transport.request(
-            "GET",
-            "/seat-events",
-            query={
-                "before": before,
-                "after": after,
-                "limit": limit,
-                "sortOrder": sort_order,
-                "customerAlias": customer_alias,
-                "customerIds": customer_ids,
-                "seatType": seat_type,
-                "customerEventId": customer_event_id,
-                "eventTimestampBefore": event_timestamp_before,
-                "eventTimestampAfter": event_timestamp_after,
-                "sortBy": sort_by,
-            },
-            headers={
-                "Sequence-Version": sequence_version,
-            },
-            cast_to=_models.ListSeatEventsEndpointEndpointResponseModel,
-            extra_headers=extra_headers,
-            extra_query=extra_query,
-            timeout=timeout,
-            max_retries=max_retries,
-        )
-
-    def iter_seat_events(
-        self,
-        *,
-        limit: int | None = None,
-        sort_order: str | None = None,
-        customer_alias: str | None = None,
-        customer_ids: str | None = None,
-        seat_type: str | None = None,
-        customer_event_id: str | None = None,
-        event_timestamp_before: datetime.datetime | None = None,
-        event_timestamp_after: datetime.datetime | None = None,
-        sort_by: str | None = None,
-        sequence_version: SequenceVersion | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        extra_query: Mapping[str, object] | None = None,
-        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
-    ) -> AsyncPager[SeatEvent, ListSeatEventsEndpointEndpointResponseModel]:
-        """Iterate over every `SeatEvent` that `get_seat_events` returns, across pages.
-
-        Pages are fetched as the iteration reaches them, following `pagination.after`
-        into `after`. Call `pages()` on the result to go page by page instead.
-        """
-
-        async def fetch(
-            cursor: str | None,
-        ) -> ListSeatEventsEndpointEndpointResponseModel:
-            return await self.get_seat_events(
-                limit=limit,
-                sort_order=sort_order,
-                customer_alias=customer_alias,
-                customer_ids=customer_ids,
-                seat_type=seat_type,
-                customer_event_id=customer_event_id,
-                event_timestamp_before=event_timestamp_before,
-                event_timestamp_after=event_timestamp_after,
-                sort_by=sort_by,
-                sequence_version=sequence_version,
-                after=cursor,
-                extra_headers=extra_headers,
-                extra_query=extra_query,
-                timeout=timeout,
-                max_retries=max_retries,
-            )
-
-        return AsyncPager(
-            fetch,
-            items=lambda page: page.items,
-            next_cursor=lambda page: page.pagination.after,
-        )
-
-
-class AsyncSeatEventsWithRawResponse:
-    """Seat Events operations that return a `RawResponse` (status, headers, parsed value)."""
-
-    def __init__(self, resource: AsyncSeatEvents) -> None:
-        self.get_seat_events = async_with_raw_response(resource.get_seat_events)
-
-
 class AsyncClient:
     """The Usage API, for asyncio.
 
-    One attribute per tag holds that tag's operations.  Use the client as a
-    context manager, or call `aclose()`, to release its connections.
+    One attribute per tag holds that tag's operations, loaded on first use.  Use
+    the client as a context manager, or call `aclose()`, to release its
+    connections.
     """
-
-    seat_events: AsyncSeatEvents
 
     def __init__(
         self,
@@ -502,7 +213,13 @@ class AsyncClient:
             max_retries=max_retries,
             user_agent=USER_AGENT,
         )
-        self.seat_events = AsyncSeatEvents(self._transport)
+
+    @functools.cached_property
+    def seat_events(self) -> AsyncSeatEvents:
+        """Operations tagged Seat Events."""
+        from .resources.seat_events import AsyncSeatEvents
+
+        return AsyncSeatEvents(self._transport)
 
     async def aclose(self) -> None:
         """Close the connection pool (but not an `http_client` you passed in)."""

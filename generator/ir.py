@@ -625,7 +625,7 @@ class Api:
     @property
     def fastapi_imports(self) -> tuple[Code, ...]:
         """What the server app imports from fastapi: only the markers its routes use."""
-        names = {"APIRouter", "FastAPI", "Response"} if self.resources else {"FastAPI"}
+        names = {"FastAPI", "Response"} if self.resources else {"FastAPI"}
         for operation in self.operations:
             names.update(parameter.fastapi_marker for parameter in operation.parameters)
             if operation.body and operation.body.kind == "json":

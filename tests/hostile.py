@@ -1034,7 +1034,11 @@ def check_literals(
     if status.isdigit():
         expected_responses[int(status)] = {"description": v["response.description"]}
     assert responses == expected_responses, f"responses={responses!r:.300}"
-    has(keyword_values(app, "APIRouter", "tags"), [v["tag.name"]], "APIRouter(tags=)")
+    has(
+        keyword_values(app, "OperationRouter", "tags"),
+        [v["tag.name"]],
+        "OperationRouter(tags=)",
+    )
     aliases = [
         value
         for marker in ("Path", "Query", "Header")

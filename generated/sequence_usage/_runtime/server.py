@@ -6,8 +6,9 @@
 
 Success bodies are validated against the operation's response type and
 encoded by wire name, leaving out what the implementation did not set.  The
-error contract lives in `server_errors`; its public names are re-exported
-here so that a generated app imports one module.
+error contract lives in `server_errors` and the routes in `server_routes`;
+their public names are re-exported here so that a generated app imports one
+module.
 """
 
 from __future__ import annotations
@@ -32,10 +33,13 @@ from .server_errors import (
     install_error_handlers,
     internal_error_response,
 )
+from .server_routes import OperationRoute, OperationRouter
 
 __all__ = [
     "ErrorBody",
     "OperationInfo",
+    "OperationRoute",
+    "OperationRouter",
     "OperationTable",
     "error_response",
     "install_error_handlers",

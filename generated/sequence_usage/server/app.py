@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, FastAPI, Header, Query, Response
+from fastapi import FastAPI, Header, Query, Response
 
 from .._runtime import server as runtime_server
 from ..models import (
@@ -47,14 +47,14 @@ def create_app(
         description="Manage usage events and metrics",
     )
     runtime_server.install_error_handlers(app)
-    app.include_router(_seat_events_router(seat_events, validate_responses))
+    _seat_events_routes(app, seat_events, validate_responses)
     return app
 
 
-def _seat_events_router(
-    implementation: SeatEventsApi, validate_responses: bool
-) -> APIRouter:
-    router = APIRouter(tags=["Seat Events"])
+def _seat_events_routes(
+    app: FastAPI, implementation: SeatEventsApi, validate_responses: bool
+) -> None:
+    router = runtime_server.OperationRouter(app, tags=["Seat Events"])
     _operations = runtime_server.OperationTable(
         implementation,
         {
@@ -124,5 +124,3 @@ def _seat_events_router(
                 "sequence_version": sequence_version,
             },
         )
-
-    return router

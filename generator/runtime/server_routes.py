@@ -19,21 +19,43 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import fastapi
 import pydantic
 from fastapi import FastAPI
-from fastapi._compat import (
-    ModelField,
-    field_annotation_is_sequence,
-    get_missing_field_error,
-)
-from fastapi.dependencies.models import Dependant
-from fastapi.dependencies.utils import get_dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["OperationRoute", "OperationRouter"]
+try:  # FastAPI's internals: the planned reading is only used where they are known
+    from fastapi._compat import (
+        ModelField,
+        field_annotation_is_sequence,
+        get_missing_field_error,
+    )
+    from fastapi.dependencies.models import Dependant
+    from fastapi.dependencies.utils import get_dependant
+except ImportError:  # pragma: no cover - another FastAPI: its own routes serve
+    _INTERNALS = False
+else:
+    _INTERNALS = True
+
+__all__ = ["OperationRoute", "OperationRouter", "planned_routes"]
+
+#: The FastAPI releases (major, minor) whose internals `OperationRoute` was tested
+#: against (tests/runtime/test_server_routes.py).  A vendored server running on
+#: any other FastAPI uses FastAPI's own `APIRoute`: slower, never different.
+TESTED_FASTAPI = frozenset({(0, 165)})
+
+
+def planned_routes(version: str | None = None) -> bool:
+    """Whether routes may read parameters from a plan on this FastAPI (or `version`)."""
+    version = fastapi.__version__ if version is None else version
+    try:
+        release = tuple(int(part) for part in version.split(".")[:2])
+    except ValueError:
+        return False
+    return _INTERNALS and release in TESTED_FASTAPI
 
 
 _Endpoint = TypeVar("_Endpoint", bound=Callable[..., Any])
@@ -54,6 +76,7 @@ class OperationRouter:
     def __init__(self, app: FastAPI, *, tags: list[str]) -> None:
         self._router = app.router
         self._tags = tags
+        self._route_class = OperationRoute if planned_routes() else APIRoute
 
     def route(
         self, method: str, path: str, **options: Any
@@ -66,7 +89,7 @@ class OperationRouter:
                 endpoint,
                 methods=[method],
                 tags=list(self._tags),
-                route_class_override=OperationRoute,
+                route_class_override=self._route_class,
                 **options,
             )
             return endpoint

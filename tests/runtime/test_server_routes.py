@@ -147,3 +147,30 @@ def test_routes_read_parameters_themselves_and_document_them() -> None:
         for operation in operations.values():
             assert operation.pop("tags") == ["Items"]
     assert paths == slow.openapi()["paths"]
+
+
+@pytest.mark.parametrize(
+    ("version", "planned"),
+    [("0.165.0", True), ("0.165.7", True), ("0.166.0", False), ("1.0", False)],
+)
+def test_only_a_tested_fastapi_gets_planned_routes(version: str, planned: bool) -> None:
+    from generator.runtime import server_routes
+
+    assert server_routes.planned_routes(version) is planned
+    assert server_routes.planned_routes("not.a.version") is False
+
+
+def test_on_another_fastapi_the_routes_are_fastapis_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A vendored server on an untested FastAPI answers through `APIRoute`."""
+    from generator.runtime import server_routes
+
+    monkeypatch.setattr(server_routes.fastapi, "__version__", "9.9.9")
+    fallback, _ = build(True)
+    routes = [r for r in fallback.routes if isinstance(r, APIRoute)]
+    assert routes and all(type(r) is APIRoute for r in routes)
+    request = ("POST", "/items/0?kind=c", {"json": {"name": "x"}})
+    answer = asyncio.run(ask(build(True), *request))
+    assert answer[0] == 400
+    assert answer == asyncio.run(ask(build(False), *request))

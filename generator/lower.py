@@ -139,6 +139,7 @@ class _Lowering:
         resources = self.resources(grouped)
         environments = self.environments()
         self.check_env_vars(plan.credentials, default_headers)
+        self.registry.flatten_incompatible_bases()
         return Api(
             title=str(info.get("title") or self.options.package),
             description=_text(info.get("description")),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from generator.bodies import lower_body
@@ -60,6 +60,7 @@ from generator.naming import (
     wire_identifier,
 )
 from generator.pagination import EXTENSION, PagingError, find_shape
+from generator.routes import route as server_route
 
 #: A response key oagen understands: a status, a range such as 4XX, or default.
 _STATUS_KEY = re.compile(r"[1-5][0-9]{2}|[1-5]XX|default", flags=re.ASCII)
@@ -321,6 +322,10 @@ class _Lowering:
                 reason.hint,
             )
             return None
+        route = server_route(
+            path, {p.wire_name: p.name for p in parameters if p.location == "path"}
+        )
+        parameters = tuple(_routed(parameter, route.names) for parameter in parameters)
         summary, description = _text(op.get("summary")), _text(op.get("description"))
         summary = summary or (None if description else f"{method.upper()} {path}")
         deprecated = op.get("deprecated") is True
@@ -356,6 +361,8 @@ class _Lowering:
             error_types=error_types,
             pagination=pagination,
             mock=mock,
+            route_path=route.path if route.path != path else "",
+            repeated_path_parameters=route.repeated,
             result_kind=response.kind if response else "json",
             result_media_type=(
                 concrete(response.media_type, response.kind)
@@ -992,6 +999,14 @@ def _server_variables(server: Mapping[str, Any]) -> tuple[ServerVariable, ...]:
         for name, variable in variables.items()
         if isinstance(variable, Mapping)
     )
+
+
+def _routed(parameter: Parameter, names: Mapping[str, tuple[str, ...]]) -> Parameter:
+    """A path parameter with the name the server route gives it, when not its own."""
+    routes = names.get(parameter.wire_name) if parameter.location == "path" else None
+    if not routes or routes[0] == parameter.wire_name:
+        return parameter
+    return replace(parameter, route_name=routes[0])
 
 
 def _server_url(template: str, variables: tuple[ServerVariable, ...]) -> str:

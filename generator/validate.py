@@ -12,7 +12,9 @@ order and without duplicates; it never raises for a bad spec.
   discriminating ``in``/``type`` value does not match) and its deepest error shown.
   The validator only reads documents that load_spec already loaded (files, and
   fetched documents when remote refs were allowed): it never fetches.
-* OAG030-034: unique operationIds and path template parameters, with places.
+* OAG030-034: unique operationIds and path template parameters, with places.  A
+  template may name a parameter twice (see `generator.routes`); OAG034 is for
+  unbalanced or empty braces.
 """
 
 from __future__ import annotations
@@ -479,16 +481,17 @@ def _merged_enum(error: Any, branches: Mapping[Any, list[Any]], key: Any) -> _Pr
 
 
 def _template_names(template: str) -> tuple[list[str], str | None]:
-    """Parameter names of a path template, and what is wrong with it (if anything)."""
+    """Parameter names of a path template, and what is wrong with it (if anything).
+
+    A name may appear more than once (`/users/{id}/friends/{id}`): OpenAPI 3.0 and
+    3.1 do not forbid it, and the generated code handles it (see `generator.routes`).
+    """
     names = _TEMPLATE_PARAM.findall(template)
     rest = _TEMPLATE_PARAM.sub("", template)
     if "{" in rest or "}" in rest:
         return names, "unbalanced braces"
     if "" in names:
         return [n for n in names if n], "an empty '{}'"
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        return names, f"{repeated[0]!r} appears twice"
     return names, None
 
 
@@ -560,7 +563,7 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                 f"malformed path template {template!r}: {problem}",
                 root,
                 join_pointer("/paths", template),
-                "write parameters as {name}, each name once, e.g. /users/{userId}",
+                "write parameters as {name}, e.g. /users/{userId}",
             )
         shared_all = _parameters(
             spec, item.get("parameters"), file, join_pointer(item_pointer, "parameters")

@@ -74,9 +74,11 @@ def flatten_incompatible_bases(
     """The model schemas (rewritten, `$ref`s naming classes) that must stop
     inheriting from some base, each with the schema that replaces it."""
     found: dict[str, Flattened] = {}
+    inherited: dict[str, dict[str, Any]] = {}  # shared by the children: bases repeat
     for name, schema in schemas.items():
         if isinstance(schema, Mapping) and isinstance(schema.get("allOf"), list):
-            flattened = _Child(schemas, chosen_names, name).flatten(schema)
+            child = _Child(schemas, chosen_names, name, inherited)
+            flattened = child.flatten(schema)
             if flattened is not None:
                 found[name] = flattened
     return found
@@ -125,11 +127,16 @@ def _type_shape(schema: Mapping[str, Any]) -> dict[str, Any]:
 
 class _Child:
     def __init__(
-        self, schemas: Mapping[str, Any], chosen_names: ChosenNames, name: str
+        self,
+        schemas: Mapping[str, Any],
+        chosen_names: ChosenNames,
+        name: str,
+        inherited: dict[str, dict[str, Any]],
     ) -> None:
         self._schemas = schemas
         self._chosen_names = chosen_names
         self._name = name
+        self._inherited_by_class = inherited
 
     def flatten(self, schema: Mapping[str, Any]) -> Flattened | None:
         copied: set[str] = set()
@@ -195,7 +202,9 @@ class _Child:
                 parts.required.append(required)
 
     def _conflicts(self, own: Mapping[str, Any], target: str) -> bool:
-        inherited = self._inherited(target, set())
+        if target not in self._inherited_by_class:
+            self._inherited_by_class[target] = self._inherited(target, set())
+        inherited = self._inherited_by_class[target]
         return any(
             wire in inherited and not compatible(schema, inherited[wire])
             for wire, schema in own.items()

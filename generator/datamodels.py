@@ -186,6 +186,7 @@ def _generate(api: Api, template_dir: Path) -> object:
             disable_timestamp=True,
             keep_model_order=True,
             set_default_enum_member=True,
+            use_enum_values_in_discriminator=True,
             allow_remote_refs=False,
             formatters=[],
             extra_template_data=extra_template_data or None,

@@ -44,6 +44,8 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         # schema
         "OAG010": "schema violation reported by openapi-spec-validator",
         "OAG011": "openapi-spec-validator could not finish checking the document",
+        "OAG012": "JSON Schema dialect oagen does not read (`jsonSchemaDialect` or a "
+        "schema's `$schema`; it reads OpenAPI 3.1's, 2020-12, 2019-09, draft-07, -06, -04)",
         # references
         "OAG020": "unresolved $ref (missing file, missing target or unsupported fragment)",
         "OAG021": "$ref leaves the spec's folder (also through a symlink)",

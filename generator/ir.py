@@ -107,10 +107,17 @@ class Parameter:
     deprecated: bool
     #: The client takes this one once, at construction (e.g. `Authorization`), not per call.
     hoisted: bool = False
+    #: A path parameter the server routes under another name (see `generator.routes`).
+    route_name: str = ""
 
     @property
     def server_annotation(self) -> Code:
         return self.annotation
+
+    @property
+    def server_alias(self) -> str:
+        """The name the server's FastAPI marker reads the value under."""
+        return self.route_name or self.wire_name
 
 
 @dataclass(frozen=True)
@@ -316,6 +323,15 @@ class Operation:
     result_kind: BodyKind = "json"
     #: The Content-Type of a binary or text success body (spec text, made concrete).
     result_media_type: str | None = None
+    #: The server's route path when Starlette cannot take `path` as it is (see
+    #: `generator.routes`): a name twice, or a name that is no identifier.
+    route_path: str = ""
+    #: (wire name, route names) of each path parameter the template names twice or more.
+    repeated_path_parameters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def server_path(self) -> str:
+        return self.route_path or self.path
 
     @property
     def http_method(self) -> str:
@@ -634,9 +650,11 @@ class Api:
 
     @property
     def app_imports_fastapi(self) -> bool:
-        """Whether routes read bodies with `fastapi.Form`, `File` or `Depends`."""
+        """Whether routes read bodies with `fastapi.Form`, `File` or `Depends`, or
+        compare the repeated segments of a path with `Depends`."""
         return any(
-            operation.body and operation.body.kind != "json"
+            (operation.body and operation.body.kind != "json")
+            or operation.repeated_path_parameters
             for operation in self.operations
         )
 

@@ -61,6 +61,7 @@ from generator.naming import (
     wire_identifier,
 )
 from generator.pagination import EXTENSION, PagingError, find_shape
+from generator.routes import route as server_route
 
 #: A response key oagen understands: a status, a range such as 4XX, or default.
 _STATUS_KEY = re.compile(r"[1-5][0-9]{2}|[1-5]XX|default", flags=re.ASCII)
@@ -140,6 +141,7 @@ class _Lowering:
         resources = self.client_modules(self.resources(grouped))
         environments = self.environments()
         self.check_env_vars(plan.credentials, default_headers)
+        self.registry.flatten_incompatible_bases()
         return Api(
             title=str(info.get("title") or self.options.package),
             description=_text(info.get("description")),
@@ -321,6 +323,10 @@ class _Lowering:
                 reason.hint,
             )
             return None
+        route = server_route(
+            path, {p.wire_name: p.name for p in parameters if p.location == "path"}
+        )
+        parameters = tuple(_routed(parameter, route.names) for parameter in parameters)
         summary, description = _text(op.get("summary")), _text(op.get("description"))
         summary = summary or (None if description else f"{method.upper()} {path}")
         deprecated = op.get("deprecated") is True
@@ -356,6 +362,8 @@ class _Lowering:
             error_types=error_types,
             pagination=pagination,
             mock=mock,
+            route_path=route.path if route.path != path else "",
+            repeated_path_parameters=route.repeated,
             result_kind=response.kind if response else "json",
             result_media_type=(
                 concrete(response.media_type, response.kind)
@@ -1037,6 +1045,14 @@ def _server_variables(server: Mapping[str, Any]) -> tuple[ServerVariable, ...]:
         for name, variable in variables.items()
         if isinstance(variable, Mapping)
     )
+
+
+def _routed(parameter: Parameter, names: Mapping[str, tuple[str, ...]]) -> Parameter:
+    """A path parameter with the name the server route gives it, when not its own."""
+    routes = names.get(parameter.wire_name) if parameter.location == "path" else None
+    if not routes or routes[0] == parameter.wire_name:
+        return parameter
+    return replace(parameter, route_name=routes[0])
 
 
 def _server_url(template: str, variables: tuple[ServerVariable, ...]) -> str:

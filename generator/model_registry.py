@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from generator.inheritance import flatten_incompatible_bases
 from generator.load import Spec, SpecFile, join_pointer, pointer_tokens
 from generator.naming import (
     CLASS_RESERVED,
@@ -193,6 +194,19 @@ class ModelRegistry:
                 members.identifier(constant(str(v))) for v in rewritten["enum"]
             ]
         return rewritten
+
+    def flatten_incompatible_bases(self) -> None:
+        """Copy into each `allOf` child the bases whose fields it retypes (see
+        `generator.inheritance`): it stops inheriting from them."""
+        flattened = flatten_incompatible_bases(self.schemas, self._chosen_for)
+        for name, flat in flattened.items():
+            self.schemas[name] = flat.schema
+            if flat.chosen:
+                properties = flat.schema["properties"]
+                self._chosen[id(properties)] = (properties, flat.chosen)
+
+    def _chosen_for(self, properties: Mapping[str, Any]) -> Mapping[str, Any]:
+        return self._chosen.get(id(properties), (None, {}))[1]
 
     def field_aliases(self) -> dict[str, str]:
         """Python names for model fields, from the naming layer rather than from DCG.

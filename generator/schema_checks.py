@@ -1,5 +1,7 @@
 """Checks on the schemas of every loaded file that openapi-spec-validator does not make.
 
+* OAG012: a JSON Schema dialect oagen does not read, named by `jsonSchemaDialect` or a
+  schema's `$schema` (3.1; see `generator.dialects`).
 * OAG037: a ``pattern`` that is not a regular expression.  Patterns are ECMA-262
   regexes; oagen compiles them with Python's ``re`` (what the 3.0 validator's
   ``regex`` format uses too), because the generated pydantic models would refuse them
@@ -23,6 +25,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
+from generator.dialects import dialect_diagnostics, schema_dialect_diagnostic
 from generator.errors import Diagnostic
 from generator.load import LITERAL_KEYS, NAME_MAPS, Spec, SpecFile, join_pointer
 from generator.name_checks import enum_member_names, property_clashes
@@ -61,11 +64,15 @@ _JSON_TYPES: Final[Mapping[str, tuple[type, ...]]] = {
 
 
 def schema_diagnostics(spec: Spec) -> list[Diagnostic]:
-    """OAG037/38/39/42/43 for every schema-like mapping of every loaded file."""
-    found: list[Diagnostic] = []
+    """OAG012/37/38/39/42/43 for every schema-like mapping of every loaded file."""
+    found: list[Diagnostic] = dialect_diagnostics(spec)
+    dialects = spec.openapi.startswith("3.1")  # 3.0 has no `$schema`
     for file in spec.documents:
         for pointer, node in _mappings(file.data):
             found += _check(node, file, pointer)
+            if dialects and "$schema" in node:
+                unsupported = schema_dialect_diagnostic(node, file, pointer)
+                found += [] if unsupported is None else [unsupported]
     return found
 
 

@@ -12,7 +12,12 @@ order and without duplicates; it never raises for a bad spec.
   discriminating ``in``/``type`` value does not match) and its deepest error shown.
   The validator only reads documents that load_spec already loaded (files, and
   fetched documents when remote refs were allowed): it never fetches.
-* OAG030-034: unique operationIds and path template parameters, with places.
+  In a 3.1 document a ``default`` is validated with the rules of its schema's JSON
+  Schema dialect (`generator.dialects`: draft-04's boolean ``exclusiveMaximum``), and
+  the validator's "Unknown JSON Schema dialect" errors give way to OAG012.
+* OAG030-034: unique operationIds and path template parameters, with places.  A
+  template may name a parameter twice (see `generator.routes`); OAG034 is for
+  unbalanced or empty braces.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any, Final, cast
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
+from generator.dialects import OPENAPI_3_1, SUPPORTED, dialect_at
 from generator.errors import Diagnostic, DiagnosticError, Location
 from generator.load import (
     HTTP_METHODS,
@@ -56,6 +62,8 @@ _MAX_MESSAGE: Final = 200
 #: then dropped: a response key out of range, a pattern that is not a regex.
 _SUPERSEDING: Final = frozenset({"OAG035", "OAG037"})
 _TEMPLATE_PARAM = re.compile(r"\{([^{}]*)\}")
+#: How openapi-spec-validator starts its error for a `$schema` it does not know.
+_UNKNOWN_DIALECT: Final = "Unknown JSON Schema dialect"
 _QUOTED = re.compile(r"'([^']*)'")
 _FIELD_HINTS: Final[Mapping[Any, str]] = {
     "paths": "paths start with '/' (extensions with 'x-')",
@@ -172,7 +180,10 @@ def _schema_diagnostics(spec: Spec) -> tuple[list[Diagnostic], Diagnostic | None
         if spec.openapi.startswith("3.1")
         else OpenAPIV30SpecValidator
     )
-    located = {name: _locating(kind) for name, kind in base.keyword_validators.items()}
+    keywords = dict(base.keyword_validators)
+    if spec.openapi.startswith("3.1"):
+        keywords["default"] = _dialect_defaults(spec, keywords["default"])
+    located = {name: _locating(kind) for name, kind in keywords.items()}
     validator_cls = type("LocatingValidator", (base,), {"keyword_validators": located})
     root = spec.root
     assert root.path is not None  # the root is a file, never fetched
@@ -205,6 +216,8 @@ def _schema_diagnostics(spec: Spec) -> tuple[list[Diagnostic], Diagnostic | None
                 ),
             ):
                 continue  # reported with places by our own checks (OAG030-032, 036)
+            if str(error).startswith(_UNKNOWN_DIALECT):
+                continue  # reported where the dialect is named (OAG012, dialects)
             parts = getattr(error, "oagen_parts", ())
             for problem in _explain([error]):
                 full = [*parts, *problem.path]
@@ -217,6 +230,35 @@ def _schema_diagnostics(spec: Spec) -> tuple[list[Diagnostic], Diagnostic | None
     except Exception as exc:  # noqa: BLE001 - trips over invalid documents
         return found, _crash(spec, exc)
     return found, None
+
+
+def _dialect_defaults(spec: Spec, base: type) -> type:
+    """The `default` validator of a 3.1 document, with the rules of the schema's
+    JSON Schema dialect (`generator.dialects`) rather than always 2020-12's: under
+    draft-04, `exclusiveMaximum: true` makes `maximum` exclusive."""
+    from jsonschema.validators import validator_for  # type: ignore[import-untyped]
+    from jsonschema_path import SchemaPath
+
+    base_call = cast(Any, base).__call__
+
+    def __call__(self: Any, schema: SchemaPath, value: Any) -> Iterator[Any]:
+        file, pointer = _logical_place(spec, schema.parts)
+        dialect = dialect_at(spec, file, pointer)
+        if dialect == OPENAPI_3_1:
+            yield from base_call(self, schema, value)
+            return
+        if dialect not in SUPPORTED:
+            return  # not a dialect oagen reads: OAG012 says so
+        kind = validator_for({"$schema": dialect})
+        with schema.resolve() as resolved:
+            checker = kind(
+                resolved.contents,
+                _resolver=resolved.resolver,
+                format_checker=kind.FORMAT_CHECKER,
+            )
+            yield from checker.iter_errors(value)
+
+    return type(f"Dialect{base.__name__}", (base,), {"__call__": __call__})
 
 
 def _crash(spec: Spec, exc: BaseException) -> Diagnostic:
@@ -276,6 +318,11 @@ class _IdList(list[int]):
 def _logical_location(spec: Spec, parts: Iterable[Any]) -> Location:
     """Map a path through the document as the validator sees it (``$ref``s
     followed transparently) to a file and pointer."""
+    file, pointer = _logical_place(spec, parts)
+    return file.location(pointer)
+
+
+def _logical_place(spec: Spec, parts: Iterable[Any]) -> tuple[SpecFile, str]:
     file, pointer, node = _deref(spec, spec.root.data, spec.root, "")
     for part in parts:
         token = str(part)
@@ -283,7 +330,7 @@ def _logical_location(spec: Spec, parts: Iterable[Any]) -> Location:
         if not found:
             break
         file, pointer, node = _deref(spec, node, file, join_pointer(pointer, token))
-    return file.location(pointer)
+    return file, pointer
 
 
 def _deref(
@@ -479,16 +526,17 @@ def _merged_enum(error: Any, branches: Mapping[Any, list[Any]], key: Any) -> _Pr
 
 
 def _template_names(template: str) -> tuple[list[str], str | None]:
-    """Parameter names of a path template, and what is wrong with it (if anything)."""
+    """Parameter names of a path template, and what is wrong with it (if anything).
+
+    A name may appear more than once (`/users/{id}/friends/{id}`): OpenAPI 3.0 and
+    3.1 do not forbid it, and the generated code handles it (see `generator.routes`).
+    """
     names = _TEMPLATE_PARAM.findall(template)
     rest = _TEMPLATE_PARAM.sub("", template)
     if "{" in rest or "}" in rest:
         return names, "unbalanced braces"
     if "" in names:
         return [n for n in names if n], "an empty '{}'"
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        return names, f"{repeated[0]!r} appears twice"
     return names, None
 
 
@@ -560,7 +608,7 @@ def _semantic_diagnostics(spec: Spec) -> list[Diagnostic]:
                 f"malformed path template {template!r}: {problem}",
                 root,
                 join_pointer("/paths", template),
-                "write parameters as {name}, each name once, e.g. /users/{userId}",
+                "write parameters as {name}, e.g. /users/{userId}",
             )
         shared_all = _parameters(
             spec, item.get("parameters"), file, join_pointer(item_pointer, "parameters")

@@ -27,6 +27,7 @@ _VALIDATING_MODULES = (
     "errors.py",
     "schema_hints.py",
     "schema_checks.py",
+    "dialects.py",
     "schema_fast_check.py",
     "name_checks.py",
     "naming.py",

@@ -36,6 +36,9 @@ from generator.name_checks import operation_name
 from generator.naming import FIELD_RESERVED, METHOD_RESERVED, wire_identifier
 from generator.pipeline import Build, build
 
+#: The placeholder names Starlette routes as they are (`starlette.routing`).
+_ROUTABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*", flags=re.ASCII)
+
 #: A file that only an injected payload would create.  Unique per test process.
 CANARY_DIR = Path(tempfile.gettempdir()) / f"oagen-injection-canary-{os.getpid()}"
 CANARY = CANARY_DIR / "pwned"
@@ -1022,7 +1025,16 @@ def check_literals(
         and node.func.value.id == "router"
     ]
     route_paths = [_const(node.args[0]) for node in routes if node.args]
-    assert route_paths == [path], f"@router.get({route_paths!r:.300}) != {path!r:.200}"
+    # Starlette routes only identifiers: another name is routed under an identifier
+    # of the naming layer, which the route's `Path(alias=)` reads (generator.routes).
+    name, prefix = v["path_param.name"], f"/{v['op.path']}/{{"
+    assert len(route_paths) == 1, f"@router.get({route_paths!r:.300})"
+    route_name = route_paths[0].removeprefix(prefix).removesuffix("}")
+    assert route_paths[0] == prefix + route_name + "}", f"{route_paths[0]!r:.300}"
+    if _ROUTABLE.fullmatch(name):
+        assert route_name == name, f"route {route_paths[0]!r:.300} != {path!r:.200}"
+    else:
+        assert _ROUTABLE.fullmatch(route_name), f"route {route_paths[0]!r:.300}"
     (route,) = routes
     keywords = {k.arg: k.value for k in route.keywords}
     assert _const(keywords["operation_id"]) == v["op.operationId"], "operation_id="
@@ -1044,7 +1056,8 @@ def check_literals(
         for marker in ("Path", "Query", "Header")
         for value in keyword_values(app, marker, "alias")
     ]
-    for place in ("path_param.name", "query_param.name", "header_param.name"):
+    has(aliases, route_name, "alias= of path_param.name (its route name)")
+    for place in ("query_param.name", "header_param.name"):
         has(aliases, v[place], f"alias= of {place}")
     has(
         keyword_values(app, "Query", "pattern"),

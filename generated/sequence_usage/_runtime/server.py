@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +44,7 @@ __all__ = [
     "error_response",
     "install_error_handlers",
     "raw_body",
+    "same_path_values",
 ]
 
 _logger = logging.getLogger(__name__)
@@ -233,3 +234,33 @@ def _charset(content_type: str) -> str:
         if name.strip().lower() == "charset" and value.strip():
             return value.strip().strip('"')
     return "utf-8"
+
+
+def same_path_values(
+    repeated: Mapping[str, Sequence[str]],
+) -> Callable[[Request], Awaitable[None]]:
+    """A FastAPI dependency: a parameter the path names twice has one value.
+
+    `repeated` maps the parameter's name to the route names of its occurrences
+    (the first is the one the method receives).  Segments that differ as written
+    are bad input (400 or 422, like any other), never a call of the implementation.
+    """
+
+    async def check(request: Request) -> None:
+        errors = []
+        for name, routes in repeated.items():
+            values = [request.path_params.get(route) for route in routes]
+            if any(value != values[0] for value in values[1:]):
+                errors.append(
+                    {
+                        "type": "path_mismatch",
+                        "loc": ("path", name),
+                        "msg": f"Appears {len(values)} times in the path and must be "
+                        f"the same each time; got {', '.join(map(repr, values))}",
+                        "input": values,
+                    }
+                )
+        if errors:
+            raise RequestValidationError(errors)
+
+    return check

@@ -142,7 +142,7 @@ def test_a_multipart_body_is_one_argument_per_part(tmp_path: Path) -> None:
         ("class_", "class", "int | None", "int | None", False),
     ]
     assert "file: Bytes." in operation.doc
-    assert api.has_file_parts and "FileTypes" in api.client_body_imports
+    assert api.has_file_parts and "FileTypes" in api.resources[0].body_imports
 
 
 def test_an_object_part_is_json_and_an_untyped_part_a_file(tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ def test_raw_bodies_are_bytes_or_text(
     body = only_operation(api).body
     assert body is not None
     assert (body.annotation, body.required) == (f"{annotation} | None", False)
-    assert api.client_body_imports == (Code("RawBody"),)
+    assert api.resources[0].body_imports == (Code("RawBody"),)
 
 
 @pytest.mark.parametrize(

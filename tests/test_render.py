@@ -413,18 +413,21 @@ def api() -> Api:
     return result
 
 
-def _built_in_outputs() -> set[str]:
+def _built_in_outputs(api: Api) -> set[str]:
+    """Each built-in template's file; the per-tag one gives one file per resource."""
     package = template_dir() / "package"
-    return {
+    outputs = {
         path.relative_to(package).as_posix().removesuffix(".jinja")
         for path in package.rglob("*.jinja")
         if path.is_file()
     }
+    outputs.remove("resources/_resource.py")
+    return outputs | {f"resources/{r.module}.py" for r in api.resources}
 
 
 def test_render_package_renders_every_built_in_template(api: Api) -> None:
     files = render_package(api, [template_dir()])
-    expected = _built_in_outputs()
+    expected = _built_in_outputs(api)
     assert {"client.py", "errors.py", "__init__.py", "server/app.py"} <= expected
     assert set(files) == expected
     for path, text in files.items():

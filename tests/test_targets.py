@@ -100,7 +100,11 @@ def test_generate_check_and_verify_run_every_target(project: Path) -> None:
     assert generated.returncode == 0, generated.stderr
     assert "to generated/usage in" in generated.stderr
     assert "to generated/pets_api in" in generated.stderr
-    client = (project / "generated" / "pets_api" / "client.py").read_text("utf-8")
+    package = project / "generated" / "pets_api"
+    client = "".join(
+        path.read_text("utf-8")
+        for path in [package / "client.py", *sorted(package.glob("resources/*.py"))]
+    )
     assert "def all_pets(" in client, "a target's names apply to its spec"
     assert oagen("check", "-q", cwd=project).returncode == 0
     assert oagen("verify", "-q", cwd=project).returncode == 0

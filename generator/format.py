@@ -48,9 +48,9 @@ class Formatter:
 
     A file black formatted before (same text, same black) comes from the cache, so
     an unchanged package costs no formatting, and often not even importing black.
-    Once more than `_PARALLEL_FROM_BYTES` waits for black, the files go to worker
-    processes on every core and later batches follow them there: the pipeline
-    adds the templates' files before it renders the models, so on a large API
+    Given the build's `pool`, or once more than `_PARALLEL_FROM_BYTES` waits
+    for black, the files go to worker processes and later batches follow them
+    there: the pipeline adds the templates' files before the models are done, so
     black works through the client and server while datamodel-code-generator
     runs.  black is deterministic, so the bytes do not depend on which process
     formats which file.
@@ -61,7 +61,10 @@ class Formatter:
     """
 
     def __init__(
-        self, provenance: Provenance, preformatted: Mapping[str, str] | None = None
+        self,
+        provenance: Provenance,
+        preformatted: Mapping[str, str] | None = None,
+        pool: ProcessPoolExecutor | None = None,
     ) -> None:
         self._top = header(provenance)
         self._done = {
@@ -70,14 +73,16 @@ class Formatter:
         }
         #: path -> (cache key, source) of files black has not formatted yet.
         self._waiting: dict[str, tuple[str, str]] = {}
-        self._pool: ProcessPoolExecutor | None = None
+        #: The build's warm workers (`generator.workers`): every file goes there.
+        self._pool = pool
+        self._own_pool = False
         self._futures: dict[str, tuple[str, Future[str]]] = {}
 
     def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._pool is not None:
+        if self._pool is not None and self._own_pool:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
@@ -100,6 +105,7 @@ class Formatter:
             workers = os.cpu_count() or 1
             if workers >= 2:
                 self._pool = ProcessPoolExecutor(max_workers=workers)
+                self._own_pool = True
         if self._pool is not None:
             for path in sorted(self._waiting, key=lambda p: -len(self._waiting[p][1])):
                 key, source = self._waiting.pop(path)

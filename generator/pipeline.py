@@ -8,8 +8,10 @@ too, with a `Vendoring` that keeps one part and adds VENDORED.md.
 
 from __future__ import annotations
 
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from importlib import resources
+from pathlib import Path
 
 import jinja2
 
@@ -19,7 +21,7 @@ from generator.config_names import apply_names
 from generator.datamodels import render_model_files
 from generator.errors import Diagnostic, DiagnosticError, has_errors
 from generator.format import Formatter
-from generator.ir import Provenance
+from generator.ir import Api, Provenance
 from generator.load import Spec, load_spec
 from generator.lower import LowerOptions, lower
 from generator.manifest import add_manifest
@@ -34,8 +36,9 @@ from generator.progress import Progress
 from generator.remote import RemotePolicy
 from generator.render import UnsafeValueError, render_package
 from generator.stamp import Vendoring, build_inputs, template_dir
-from generator.validation_cache import validate_cached
+from generator.validation_cache import validate_cached, validated_before
 from generator.vendor import VENDORED_NAME, vendored_readme
+from generator.workers import worker_pool
 
 __all__ = ["RUNTIME_PACKAGE", "Build", "build", "check_spec", "template_dir"]
 
@@ -56,6 +59,12 @@ def check_spec(
 ) -> tuple[Spec, tuple[Diagnostic, ...]]:
     """Load and validate; raise `DiagnosticError` when the spec cannot be generated from."""
     progress = progress or Progress()
+    spec = load(config, progress)
+    return spec, validated(spec, strict=strict, progress=progress)
+
+
+def load(config: Config, progress: Progress) -> Spec:
+    """The spec and the files it refers to, overlays applied and names configured."""
     remote = (
         RemotePolicy(timeout=config.remote_ref_timeout)
         if config.allow_remote_refs
@@ -64,11 +73,18 @@ def check_spec(
     spec = load_spec(config.spec, config.overlays, remote)
     spec = apply_names(spec, config.names, config.pyproject)
     progress.phase("load", f"{len(spec.files)} file(s)")
+    return spec
+
+
+def validated(
+    spec: Spec, *, strict: bool, progress: Progress
+) -> tuple[Diagnostic, ...]:
+    """The spec's diagnostics; raise `DiagnosticError` when it cannot be generated from."""
     diagnostics = tuple(validate_cached(spec))
     progress.phase("validate", f"{len(diagnostics)} diagnostic(s)")
     if has_errors(diagnostics) or (strict and diagnostics):
         raise DiagnosticError(diagnostics)
-    return spec, diagnostics
+    return diagnostics
 
 
 def build(
@@ -83,49 +99,92 @@ def build(
     builtin = template_dir()
     if config.templates is not None:
         check_overrides(config.templates, builtin, config.display(config.templates))
-    spec, diagnostics = check_spec(config, strict=strict, progress=progress)
-    overlays = ", ".join(map(config.display, config.overlays))
-    provenance = Provenance(
-        generator_version=generator.__version__,
-        spec_path=config.display(config.spec)
-        + (f" with {overlays}" if overlays else ""),
-        spec_sha256=spec.root.sha256,
-        update_command="oagen generate" if vendor is None else "oagen vendor",
-    )
-    options = LowerOptions(
-        config.package, config.default_server, provenance, config.env_vars
-    )
-    api, lowering = lower(spec, options)
-    api = replace(api, parts=parts_of(vendor.only if vendor else None))
-    diagnostics += tuple(lowering)
-    progress.phase(
-        "lower",
-        f"{len(api.operations)} operation(s), {len(api.model_schemas)} schema(s)",
-    )
-    if has_errors(diagnostics) or (strict and diagnostics):
-        raise DiagnosticError(diagnostics)
-    templates = search_path(config.templates, builtin)
-    with Formatter(provenance, preformatted=runtime_files()) as formatter:
-        try:
-            # The templates first: black formats them on the other cores while
-            # datamodel-code-generator renders the models here.
-            files = render_package(api, templates)
-            formatter.add(files)
-            with models_folder(config.templates, builtin) as models:
-                model_files = render_model_files(api, models, templates)
-            progress.phase("models", f"{len(api.model_schemas)} model(s)")
-        except (UnsafeValueError, jinja2.TemplateError) as error:
-            if config.templates is None:
-                raise  # a built-in template failed: a bug in oagen
-            raise render_failed(error, config.display(config.templates)) from None
-        formatter.add(model_files)
-        progress.phase("render", f"{len(files) + len(model_files)} file(s)")
-        files = formatter.result()
-    progress.phase("format", f"{len(files)} file(s)")
+    spec = load(config, progress)
+    # A spec validated before was most likely generated before: its models and
+    # files are in the cache, and starting workers would only cost time.
+    # Otherwise the workers import datamodel-code-generator and black while this
+    # process validates and lowers the spec (see `generator.workers`).
+    with worker_pool(start=not validated_before(spec)) as pool:
+        diagnostics = validated(spec, strict=strict, progress=progress)
+        overlays = ", ".join(map(config.display, config.overlays))
+        provenance = Provenance(
+            generator_version=generator.__version__,
+            spec_path=config.display(config.spec)
+            + (f" with {overlays}" if overlays else ""),
+            spec_sha256=spec.root.sha256,
+            update_command="oagen generate" if vendor is None else "oagen vendor",
+        )
+        options = LowerOptions(
+            config.package, config.default_server, provenance, config.env_vars
+        )
+        api, lowering = lower(spec, options)
+        api = replace(api, parts=parts_of(vendor.only if vendor else None))
+        diagnostics += tuple(lowering)
+        progress.phase(
+            "lower",
+            f"{len(api.operations)} operation(s), {len(api.model_schemas)} schema(s)",
+        )
+        if has_errors(diagnostics) or (strict and diagnostics):
+            raise DiagnosticError(diagnostics)
+        files = _render_and_format(api, config, provenance, pool, progress)
     if vendor is not None:
         files = select(files, vendor.only)
         files[VENDORED_NAME] = vendored_readme(config, vendor, spec.root.sha256)
     return Build(add_manifest(files, build_inputs(config, spec, vendor)), diagnostics)
+
+
+def _render_and_format(
+    api: Api,
+    config: Config,
+    provenance: Provenance,
+    pool: ProcessPoolExecutor | None,
+    progress: Progress,
+) -> dict[str, str]:
+    """The package's files, formatted: the models render in a worker (when there
+    is one) while the templates render here and black formats them."""
+    builtin = template_dir()
+    templates = search_path(config.templates, builtin)
+    shown = config.display(config.templates) if config.templates else None
+    with (
+        Formatter(provenance, preformatted=runtime_files(), pool=pool) as formatter,
+        models_folder(config.templates, builtin) as models,
+    ):
+        models_job = (
+            pool.submit(_model_files, api, models, templates, shown)
+            if pool is not None
+            else None
+        )
+        try:
+            files = render_package(api, templates)
+        except (UnsafeValueError, jinja2.TemplateError) as error:
+            raise _template_failure(error, shown) from None
+        formatter.add(files)
+        model_files = (
+            models_job.result()
+            if models_job is not None
+            else _model_files(api, models, templates, shown)
+        )
+        progress.phase("models", f"{len(api.model_schemas)} model(s)")
+        formatter.add(model_files)
+        progress.phase("render", f"{len(files) + len(model_files)} file(s)")
+        files = formatter.result()
+    progress.phase("format", f"{len(files)} file(s)")
+    return files
+
+
+def _model_files(
+    api: Api, models: Path, templates: list[Path], shown: str | None
+) -> dict[str, str]:
+    """`render_model_files`, with template failures as values a worker can return."""
+    try:
+        return render_model_files(api, models, templates)
+    except (UnsafeValueError, jinja2.TemplateError) as error:
+        raise _template_failure(error, shown) from None
+
+
+def _template_failure(error: Exception, shown: str | None) -> Exception:
+    """OAG102 when the user's templates failed; a built-in template failing is a bug."""
+    return error if shown is None else render_failed(error, shown)
 
 
 def runtime_files() -> dict[str, str]:

@@ -47,6 +47,11 @@ def cache_key(spec: Spec) -> str:
     )
 
 
+def validated_before(spec: Spec) -> bool:
+    """Whether `validate_cached(spec)` would answer from the cache."""
+    return cache.read("validated", cache_key(spec)) is not None
+
+
 def validate_cached(spec: Spec) -> list[Diagnostic]:
     """`validate(spec)`, answered from the cache when the same spec was validated before."""
     key = cache_key(spec)

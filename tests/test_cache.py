@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,12 +26,20 @@ def run(
     regeneration whose caching these tests are about.
     """
     script = (
-        "import sys, runpy\n"
+        "import json, sys, runpy\n"
+        "from concurrent import futures\n"
+        "pools = []\n"
+        "start = futures.ProcessPoolExecutor.__init__\n"
+        "def counted(self, *args, **kwargs):\n"
+        "    pools.append(1)\n"
+        "    start(self, *args, **kwargs)\n"
+        "futures.ProcessPoolExecutor.__init__ = counted\n"
         "sys.argv = ['oagen', *sys.argv[1:]]\n"
         "try:\n"
         "    runpy.run_module('generator', run_name='__main__')\n"
         "finally:\n"
-        f"    print(sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\n"
+        f"    heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)\n"
+        "    print(json.dumps({'heavy': heavy, 'pools': len(pools)}), file=sys.stderr)\n"
     )
     return subprocess.run(
         [sys.executable, "-c", script, *args],
@@ -42,8 +51,19 @@ def run(
     )
 
 
+def _report(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
+    report: dict[str, Any] = json.loads(done.stderr.strip().splitlines()[-1])
+    return report
+
+
 def imported(done: subprocess.CompletedProcess[str]) -> list[str]:
-    return json.loads(done.stderr.strip().splitlines()[-1].replace("'", '"'))
+    """The heavy modules the oagen process itself imported."""
+    return list(_report(done)["heavy"])
+
+
+def pools(done: subprocess.CompletedProcess[str]) -> int:
+    """How many worker pools the run started (`generator.workers`, black's)."""
+    return int(_report(done)["pools"])
 
 
 @pytest.fixture
@@ -58,13 +78,38 @@ def project(tmp_path: Path) -> Path:
 
 def test_an_unchanged_spec_skips_the_heavy_work(project: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    first = run(project, cache, "generate")
+    first = run(project, cache, "generate", OAGEN_WORKERS="0")
     assert first.returncode == 0, first.stderr
     assert imported(first) == sorted(HEAVY)
     second = run(project, cache, "check", "--full")
     assert second.returncode == 0, second.stderr
-    assert imported(second) == []  # validated, modelled and formatted before
+    # validated, modelled and formatted before: no heavy import, no worker
+    assert (imported(second), pools(second)) == ([], 0)
     assert {p.name for p in cache.iterdir()} == {"validated", "models", "formatted"}
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers need two cores")
+def test_a_new_spec_renders_models_and_formats_in_warm_workers(
+    project: Path, tmp_path: Path
+) -> None:
+    """The workers import datamodel-code-generator and black, so this process only
+    validates; the files are the same bytes as a run without workers."""
+    done = run(project, tmp_path / "cache", "generate")
+    assert done.returncode == 0, done.stderr
+    assert (imported(done), pools(done)) == (["openapi_spec_validator"], 1)
+    with_workers = {
+        p.relative_to(project): p.read_bytes()
+        for p in (project / "generated").rglob("*")
+        if p.is_file()
+    }
+    alone = run(project, tmp_path / "other", "generate", OAGEN_WORKERS="0")
+    assert alone.returncode == 0, alone.stderr
+    assert pools(alone) == 0
+    assert with_workers == {
+        p.relative_to(project): p.read_bytes()
+        for p in (project / "generated").rglob("*")
+        if p.is_file()
+    }
 
 
 def test_a_changed_spec_misses_and_is_reported(project: Path, tmp_path: Path) -> None:
@@ -94,7 +139,14 @@ def test_damaged_entries_and_no_cache_give_the_same_answer(
     done = run(project, cache, "check", "--full")
     assert done.returncode == 0, done.stderr
     assert "openapi_spec_validator" in imported(done)
-    uncached = run(project, tmp_path / "unused", "check", "--full", OAGEN_NO_CACHE="1")
+    uncached = run(
+        project,
+        tmp_path / "unused",
+        "check",
+        "--full",
+        OAGEN_NO_CACHE="1",
+        OAGEN_WORKERS="0",
+    )
     assert uncached.returncode == 0
     assert imported(uncached) == sorted(HEAVY)
     assert not (tmp_path / "unused").exists()

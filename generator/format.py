@@ -93,13 +93,15 @@ class Formatter:
             if not path.endswith(".py"):
                 self._done[path] = text
                 continue
-            source = with_header(self._top, text)
-            key = cache.digest(_black_version(), source)
+            # black formats the body alone: the header names the spec's hash, so
+            # with it in the key every file would miss the cache when any part
+            # of the spec changes.
+            key = cache.digest(_black_version(), text)
             cached = cache.read("formatted", key)
             if cached is None:
-                self._waiting[path] = (key, source)
+                self._waiting[path] = (key, text)
             else:
-                self._done[path] = cached
+                self._done[path] = with_header(self._top, cached)
         waiting = sum(len(source) for _, source in self._waiting.values())
         if self._pool is None and waiting >= _PARALLEL_FROM_BYTES:
             workers = os.cpu_count() or 1
@@ -123,12 +125,13 @@ class Formatter:
 
     def _store(self, path: str, key: str, text: str) -> None:
         cache.write("formatted", key, text)
-        self._done[path] = text
+        self._done[path] = with_header(self._top, text)
 
 
 def with_header(top: str, text: str) -> str:
-    """`text` under the provenance header, separated as black separates them."""
-    return top + "\n" + text
+    """`text` (black-formatted) under the provenance header, as black would print
+    the two together: comment lines, one blank line, the module."""
+    return top + "\n" + text if text else top
 
 
 @functools.cache

@@ -8,6 +8,7 @@ from generator import format as formatting
 from generator import pipeline
 from generator.format import FormatError, format_files
 from generator.ir import Provenance
+from tests.conftest import REPO
 
 PROVENANCE = Provenance("0", "spec.yaml", "0" * 64)
 FILES = {
@@ -61,3 +62,37 @@ def test_a_preformatted_file_that_black_would_change_is_caught(
     assert format_files({}, PROVENANCE, preformatted=messy) != format_files(
         messy, PROVENANCE
     )
+
+
+@pytest.mark.parametrize(
+    "spec", ["spec/seat-events.yaml", "tests/corpus/3.1-train-travel.yaml"]
+)
+def test_black_on_the_body_then_the_header_is_black_on_the_whole_file(
+    spec: str, no_cache: None
+) -> None:
+    """black formats each file without its header (so a new spec hash in the header
+    does not make every file miss the cache); with the header prepended afterwards,
+    every file must still be one that black leaves as it is."""
+    from black import format_str
+    from black.mode import Mode, TargetVersion
+
+    from generator.config import load_config
+
+    mode = Mode(target_versions={TargetVersion.PY311}, line_length=88)
+    config = load_config(
+        None, {"spec": str(REPO / spec), "output": "/nonexistent", "package": "pkg"}
+    )
+    built = pipeline.build(config).files
+    top = formatting.header(PROVENANCE)
+    python = [path for path in built if path.endswith(".py")]
+    assert len(python) > 20
+    for path in python:
+        body = built[path].split("\n", 4)[4]  # the build's own header: 3 lines + blank
+        assert formatting.with_header(top, body) == format_str(
+            top + "\n" + body, mode=mode
+        ), path
+
+
+def test_a_header_alone_has_no_trailing_blank_line() -> None:
+    top = formatting.header(PROVENANCE)
+    assert formatting.with_header(top, "") == top

@@ -404,6 +404,9 @@ class Resource:
     stdlib_imports: tuple[Identifier, ...] = ()
     #: Whether it evaluates a model at run time (`cast_to=`, error types): `_models`.
     uses_models: bool = False
+    #: What the tag's routes module (`server/routes/<module>.py`) imports.
+    route_model_imports: tuple[ClassName, ...] = ()
+    route_stdlib_imports: tuple[Identifier, ...] = ()
 
     def class_for(self, flavour: ClientFlavour) -> ClassName:
         return self.async_class_name if flavour.is_async else self.class_name
@@ -424,6 +427,39 @@ class Resource:
     def body_imports(self) -> tuple[Code, ...]:
         """What the module imports from `_runtime.bodies`: only what it uses."""
         return _body_imports(self.operations)
+
+    @property
+    def fastapi_imports(self) -> tuple[Code, ...]:
+        """What the routes module imports from fastapi: only the markers its routes use."""
+        names = {"FastAPI", "Response"}
+        for operation in self.operations:
+            names.update(parameter.fastapi_marker for parameter in operation.parameters)
+            if operation.body and operation.body.kind == "json":
+                names.add("Body")
+        return tuple(Code(name) for name in sorted(names, key=import_order))
+
+    @property
+    def has_json_parts(self) -> bool:
+        """Whether a multipart part is JSON: the routes then need `pydantic.Json`."""
+        return any(
+            isinstance(argument, BodyPart) and argument.is_json
+            for operation in self.operations
+            for argument in operation.body_arguments
+        )
+
+    @property
+    def routes_import_fastapi(self) -> bool:
+        """Whether routes read bodies with `fastapi.Form`, `File` or `Depends`, or
+        compare the repeated segments of a path with `Depends`."""
+        return any(
+            (operation.body and operation.body.kind != "json")
+            or operation.repeated_path_parameters
+            for operation in self.operations
+        )
+
+    @property
+    def uses_annotated(self) -> bool:
+        return any(operation.arguments for operation in self.operations)
 
 
 @dataclass(frozen=True)
@@ -491,7 +527,7 @@ class Api:
     server_stdlib_imports: tuple[Identifier, ...]
     #: Those the client module's annotations need, plus `enum`, in import order.
     client_stdlib_imports: tuple[Identifier, ...]
-    #: What `server/app.py` imports: the server's models plus the error bodies'.
+    #: What `server/app.py` imports: the models of the declared error bodies.
     app_model_imports: tuple[ClassName, ...]
     app_stdlib_imports: tuple[Identifier, ...]
     #: What `server/mock.py` imports: the server's models plus the paged items'.
@@ -550,6 +586,16 @@ class Api:
                 key=export_order,
             )
         )
+
+    @property
+    def has_json_parts(self) -> bool:
+        """Whether a multipart part is JSON (the interfaces then name `pydantic.Json`)."""
+        return any(resource.has_json_parts for resource in self.resources)
+
+    @property
+    def route_modules(self) -> tuple[Resource, ...]:
+        """The resources in the order ruff's isort wants their routes imported."""
+        return tuple(sorted(self.resources, key=lambda r: r.module))
 
     @property
     def resource_imports(self) -> tuple[tuple[Identifier, tuple[ClassName, ...]], ...]:
@@ -639,26 +685,6 @@ class Api:
         return tuple(op for resource in self.resources for op in resource.operations)
 
     @property
-    def fastapi_imports(self) -> tuple[Code, ...]:
-        """What the server app imports from fastapi: only the markers its routes use."""
-        names = {"FastAPI", "Response"} if self.resources else {"FastAPI"}
-        for operation in self.operations:
-            names.update(parameter.fastapi_marker for parameter in operation.parameters)
-            if operation.body and operation.body.kind == "json":
-                names.add("Body")
-        return tuple(Code(name) for name in sorted(names, key=import_order))
-
-    @property
-    def app_imports_fastapi(self) -> bool:
-        """Whether routes read bodies with `fastapi.Form`, `File` or `Depends`, or
-        compare the repeated segments of a path with `Depends`."""
-        return any(
-            (operation.body and operation.body.kind != "json")
-            or operation.repeated_path_parameters
-            for operation in self.operations
-        )
-
-    @property
     def has_file_parts(self) -> bool:
         """Whether a multipart body has a file: `FileTypes` / `fastapi.UploadFile` arguments."""
         return any(
@@ -666,19 +692,6 @@ class Api:
             for operation in self.operations
             for argument in operation.body_arguments
         )
-
-    @property
-    def has_json_parts(self) -> bool:
-        """Whether a multipart part is JSON: the app then needs `pydantic.Json`."""
-        return any(
-            isinstance(argument, BodyPart) and argument.is_json
-            for operation in self.operations
-            for argument in operation.body_arguments
-        )
-
-    @property
-    def server_uses_annotated(self) -> bool:
-        return any(operation.arguments for operation in self.operations)
 
 
 @dataclass(frozen=True)

@@ -744,7 +744,7 @@ class _Lowering:
         return Code("typing.Any")
 
     def client_modules(self, resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
-        """Each tag's client module: its name and what it imports."""
+        """Each tag's modules (client and routes): their name and what they import."""
         modules = Namespace()
         return tuple(
             replace(
@@ -756,7 +756,8 @@ class _Lowering:
         )
 
     def resource_imports(self, operations: tuple[Operation, ...]) -> dict[str, Any]:
-        """What one resource module imports, read off the annotations it prints."""
+        """What one tag's client module and routes module import, read off the
+        annotations they print."""
         annotations = [a.annotation for op in operations for a in op.client_arguments]
         annotations += [op.result for op in operations]
         # Error types are only evaluated at run time, through `_models` (Api.runtime).
@@ -767,10 +768,16 @@ class _Lowering:
         evaluated = [op.result for op in operations] + [
             e.annotation for op in operations for e in op.error_types
         ]
+        routed = [a.server_annotation for op in operations for a in op.arguments]
+        route_models, route_modules = self._names_in(
+            routed + [op.result for op in operations]
+        )
         return {
             "model_imports": models,
             "stdlib_imports": modules,
             "uses_models": bool(self._names_in(evaluated)[0]),
+            "route_model_imports": route_models,
+            "route_stdlib_imports": route_modules,
         }
 
     def imports(
@@ -795,9 +802,9 @@ class _Lowering:
         server_models, server_modules = self._names_in(server)
         client_models, client_modules = self._names_in(client)
         mock_models, mock_modules = self._names_in(mock)
-        app = server + [
-            e.annotation for op in operations for e in op.error_types if e.shape
-        ]
+        # `server/app.py` itself only names the error bodies' models; each tag's
+        # routes module imports its own (`resource_imports`).
+        app = [e.annotation for op in operations for e in op.error_types if e.shape]
         app_models, app_modules = self._names_in(app)
         return {
             "app_model_imports": app_models,

@@ -74,11 +74,12 @@ TEMPLATE_NAMES = frozenset(
         "SyncPager", "async_with_raw_response", "with_raw_response", "render_server_url",
         "USER_AGENT", "Environment", "Client", "AsyncClient", "template", "defaults",
         "choices", "_models", "TYPE_CHECKING", "FileTypes", "FormBody", "MultipartBody",
-        "RawBody",
-        # server/app.py and server/interfaces.py
+        "RawBody", "functools", "importlib",
+        # server/app.py, server/routes/ and server/interfaces.py
         "Annotated", "APIRouter", "Body", "Cookie", "FastAPI", "Header", "Path", "Query",
         "Response", "runtime_server", "create_app", "Awaitable", "Protocol", "app",
         "implementation", "router", "_operations", "validate_responses", "fastapi",
+        "add_routes", "error_bodies", "_ERROR_BODIES", "pydantic",
         # server/mock.py
         "runtime_mock", "create_mock_app", "_answers",
     }

@@ -5,7 +5,8 @@ or `ClassName`, annotations as `Code`, and spec text must pass one of the
 escaping filters of `generator.escape` (`literal` for values, `docstring` for prose,
 `comment` for header lines).  Templates mirror the output tree: the file
 `templates/package/client.py.jinja` renders `<package>/client.py`, and
-`package/resources/_resource.py.jinja` renders one `resources/<tag>.py` per tag.
+`package/resources/_resource.py.jinja` renders one `resources/<tag>.py` per tag
+(and `package/server/routes/_resource.py.jinja` one `server/routes/<tag>.py`).
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ __all__ = [
 
 TEMPLATE_SUFFIX = ".jinja"
 PACKAGE_TEMPLATES = "package"
-#: The folder of the client's per-tag modules.
-RESOURCES_FOLDER = "resources"
+#: The folders of per-tag modules: the client's, and the server's routes.
+PER_TAG_FOLDERS = frozenset({"resources", "routes"})
 #: A template rendered once per resource (tag), as `<folder>/<resource.module>.py`.
 PER_RESOURCE = "_resource.py"
 
@@ -75,8 +76,8 @@ def render_package(api: Api, template_dirs: list[Path]) -> dict[str, str]:
         relative = PurePosixPath(
             name[len(PACKAGE_TEMPLATES) + 1 : -len(TEMPLATE_SUFFIX)]
         )
-        if relative.parent.name == RESOURCES_FOLDER and not api.resources:
-            continue  # no operations: no resources package
+        if relative.parent.name in PER_TAG_FOLDERS and not api.resources:
+            continue  # no operations: no per-tag packages
         template = env.get_template(name)
         if relative.name == PER_RESOURCE:
             for resource in api.resources:

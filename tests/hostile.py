@@ -550,6 +550,8 @@ def generated_sources(result: Build) -> dict[str, str]:
 #: What `parse_all` calls the module of a spec's only tag, whatever the tag's name
 #: (the module is named from it), so hostile and benign outputs compare file by file.
 TAG_MODULE = "resources/<tag>.py"
+#: The same for the server's routes module of that tag.
+ROUTES_MODULE = "server/routes/<tag>.py"
 
 
 def parse_all(result: Build) -> dict[str, ast.Module]:
@@ -559,24 +561,36 @@ def parse_all(result: Build) -> dict[str, ast.Module]:
             trees[path] = ast.parse(text, filename=path)
         except (SyntaxError, ValueError) as error:
             raise AssertionError(f"{path} does not parse: {error}") from None
-    tag_modules = _tag_modules(trees)
-    if len(tag_modules) == 1:
-        trees[TAG_MODULE] = trees.pop(tag_modules[0])
+    for folder, canonical in (
+        ("resources/", TAG_MODULE),
+        ("server/routes/", ROUTES_MODULE),
+    ):
+        tag_modules = _tag_modules(trees, folder)
+        if len(tag_modules) == 1:
+            trees[canonical] = trees.pop(tag_modules[0])
     return trees
 
 
-def _tag_modules(trees: Mapping[str, ast.Module]) -> list[str]:
+def _tag_modules(trees: Mapping[str, ast.Module], folder: str) -> list[str]:
     return sorted(
         path
         for path in trees
-        if path.startswith("resources/") and path != "resources/__init__.py"
+        if path.startswith(folder) and path != f"{folder}__init__.py"
     )
 
 
 def client_code(trees: Mapping[str, ast.Module]) -> ast.Module:
     """`client.py` and the tags' modules as one module: all of the client's code."""
     body = list(trees["client.py"].body)
-    for path in _tag_modules(trees):
+    for path in _tag_modules(trees, "resources/"):
+        body += trees[path].body
+    return ast.Module(body=body, type_ignores=[])
+
+
+def server_code(trees: Mapping[str, ast.Module]) -> ast.Module:
+    """`server/app.py` and the tags' routes modules as one module."""
+    body = list(trees["server/app.py"].body)
+    for path in _tag_modules(trees, "server/routes/"):
         body += trees[path].body
     return ast.Module(body=body, type_ignores=[])
 
@@ -665,7 +679,10 @@ def top_level_kinds(tree: ast.Module) -> list[tuple[str, ...]]:
         if index == 0 and _is_docstring(node):
             kinds.append(("docstring",))
         elif isinstance(node, ast.ImportFrom):
-            kinds.append(("from", "." * node.level + (node.module or "")))
+            module = "." * node.level + (node.module or "")
+            if module.startswith(".routes."):  # a tag's routes, named from the tag
+                module = ".routes.<tag>"
+            kinds.append(("from", module))
         elif isinstance(node, ast.Import):
             kinds.append(("import", *sorted(alias.name for alias in node.names)))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and _is_constant(node.value):
@@ -705,12 +722,11 @@ def imported(tree: ast.Module) -> Counter[tuple[str, str]]:
     for node in _module_imports(tree):
         if isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")
-            if module.startswith(
-                ".resources."
-            ) or (  # a tag's module, named from the tag
+            tag_module = module.startswith((".resources.", ".routes.")) or (
                 node.level == 1 and _imports_tags(tree)
-            ):
-                module = ".resources.<tag>"
+            )
+            if tag_module:  # named from the tag
+                module = ".<tag module>"
             for alias in node.names:
                 local = node.level > 0 and "_runtime" not in module
                 name = "<generated>" if local else alias.name
@@ -989,7 +1005,7 @@ def check_literals(
 ) -> None:
     """Every spec value that reaches code as a literal is there with exactly its value."""
     v = {**BENIGN, **values}
-    app, client, models = trees["server/app.py"], client_code(trees), trees["models.py"]
+    app, client, models = server_code(trees), client_code(trees), trees["models.py"]
     init = trees["__init__.py"]
     path = f"/{v['op.path']}/{{{v['path_param.name']}}}"
 

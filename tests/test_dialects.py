@@ -117,7 +117,7 @@ def test_a_boolean_bound_stays_invalid_outside_draft_4(tmp_path: Path) -> None:
 def test_the_generated_code_makes_the_bounds_exclusive(tmp_path: Path) -> None:
     spec = document(tmp_path, DRAFT_4_DOCUMENT, default=12)
     package = generate(spec, tmp_path, "draft4")
-    app = (package / "server" / "app.py").read_text()
+    app = "".join(p.read_text() for p in (package / "server" / "routes").glob("*.py"))
     assert 'Query(alias="n", gt=10, lt=20)' in app
     assert 'Query(alias="m", lt=20)' in app
     models = (package / "models.py").read_text()

@@ -71,6 +71,7 @@ from tests.hostile import (
     parse_all,
     path_segment,
     run_pipeline,
+    server_code,
     squash,
 )
 
@@ -492,7 +493,7 @@ def test_hostile_status_keys(workdir: Callable[[], Path]) -> None:
             values, workdir(), tally, status=status, compare_shape=False
         )
         if outcome.build is not None:
-            _check_status_codes(outcome.trees["server/app.py"])
+            _check_status_codes(server_code(outcome.trees))
 
     @SETTINGS
     @given(st.sampled_from(STATUS_KEYS), places("response.description"))
@@ -677,9 +678,10 @@ TRAVERSAL_NAMES = (
 
 def test_cve_2020_15141_path_traversal_through_names(tmp_path: Path) -> None:
     """openapi-python-client wrote `models/<schema name>.py`, so `../../evil` escaped the
-    package.  Here the only file named from the spec is a tag's module, named by the
-    naming layer (a plain lower-case identifier, no separator); otherwise the files are
-    the benign spec's files, and emitting writes nothing outside the package."""
+    package.  Here the only files named from the spec are a tag's modules (client and
+    routes), named by the naming layer (a plain lower-case identifier, no separator);
+    otherwise the files are the benign spec's files, and emitting writes nothing
+    outside the package."""
     benign = _built(minimal_spec(), tmp_path / "benign").build
     assert benign is not None
     for index, name in enumerate(TRAVERSAL_NAMES):
@@ -696,14 +698,18 @@ def test_cve_2020_15141_path_traversal_through_names(tmp_path: Path) -> None:
         folder = tmp_path / f"case-{index}"
         outcome = _built(spec, folder)
         assert outcome.build is not None
-        tag_modules = [
-            path
-            for path in outcome.build.files
-            if path.startswith("resources/") and path != "resources/__init__.py"
-        ]
-        assert len(tag_modules) == 1, tag_modules
-        assert re.fullmatch(r"resources/[a-z_][a-z0-9_]{0,110}\.py", tag_modules[0])
-        files = set(outcome.build.files) - set(tag_modules) | {"resources/items.py"}
+        files = set(outcome.build.files)
+        for per_tag in ("resources/", "server/routes/"):
+            tag_modules = [
+                path
+                for path in files
+                if path.startswith(per_tag) and path != f"{per_tag}__init__.py"
+            ]
+            assert len(tag_modules) == 1, tag_modules
+            assert re.fullmatch(
+                re.escape(per_tag) + r"[a-z_][a-z0-9_]{0,110}\.py", tag_modules[0]
+            )
+            files = files - set(tag_modules) | {f"{per_tag}items.py"}
         assert files == set(benign.files), sorted(files ^ set(benign.files))
         before = set(tmp_path.rglob("*"))
         emit({**_runtime_copy(), **outcome.build.files}, folder / "out" / "api")
@@ -1061,7 +1067,7 @@ def test_fastapi_code_generator_2026_route_path_in_decorator(tmp_path: Path) -> 
         trees = outcome.trees
         routes = [
             _evaluate(node.args[0])
-            for node in calls(trees["server/app.py"], "get")
+            for node in calls(server_code(trees), "get")
             if node.args
         ]
         assert routes == [path], routes
@@ -1105,7 +1111,7 @@ def test_fastapi_code_generator_2026_status_code_key_in_responses(
         assert set(outcome.rejected) <= {"OAG010", "OAG035"}, outcome.rejected
         assert outcome.rejected, "refused without a diagnostic"
         return
-    _check_status_codes(parse_all(outcome.build)["server/app.py"])
+    _check_status_codes(server_code(parse_all(outcome.build)))
 
 
 SUMMARIES = (
@@ -1131,7 +1137,7 @@ def test_fastapi_code_generator_2026_summary_closing_docstring(tmp_path: Path) -
         outcome = _same_code(spec, benign, tmp_path / f"case-{index}")
         trees = outcome.trees
         if summary.strip():  # (an empty summary may default to `GET /items`)
-            assert keyword_values(trees["server/app.py"], "get", "summary") == [
+            assert keyword_values(server_code(trees), "get", "summary") == [
                 summary.strip()
             ]
         for path in (TAG_MODULE, "server/interfaces.py"):
@@ -1323,7 +1329,7 @@ def test_hostile_media_types_and_part_names_stay_literals(tmp_path: Path) -> Non
         outcome = _same_code(
             _media_spec(payload, payload), benign, tmp_path / f"case-{index}"
         )
-        app, client = outcome.trees["server/app.py"], client_code(outcome.trees)
+        app, client = server_code(outcome.trees), client_code(outcome.trees)
         text, binary = (
             f"text/plain; x={payload}",
             f"application/octet-stream; x={payload}",

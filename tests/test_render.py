@@ -421,8 +421,13 @@ def _built_in_outputs(api: Api) -> set[str]:
         for path in package.rglob("*.jinja")
         if path.is_file()
     }
-    outputs.remove("resources/_resource.py")
-    return outputs | {f"resources/{r.module}.py" for r in api.resources}
+    per_tag = {path for path in outputs if path.endswith("/_resource.py")}
+    assert per_tag == {"resources/_resource.py", "server/routes/_resource.py"}
+    return (outputs - per_tag) | {
+        path.replace("_resource.py", f"{r.module}.py")
+        for path in per_tag
+        for r in api.resources
+    }
 
 
 def test_render_package_renders_every_built_in_template(api: Api) -> None:

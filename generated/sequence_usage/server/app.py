@@ -2,23 +2,17 @@
 # (spec sha256 449cfcb1b451c9f55b778d69a4b35a4e5482b04bf7a5628cd8f3d386d7fa5ef4).
 # Do not edit: change the spec or the templates and run `oagen generate`.
 
-"""The FastAPI application: routes, parameter validation and error answers."""
+"""The FastAPI application: every tag's routes (in `routes/`) and the error answers."""
 
 from __future__ import annotations
 
-import datetime
-from typing import Annotated
-
-from fastapi import FastAPI, Header, Query, Response
+from fastapi import FastAPI
 
 from .._runtime import server as runtime_server
-from ..models import (
-    ListSeatEventsEndpointEndpointResponseModel,
-    SequenceVersion,
-)
 from .interfaces import (
     SeatEventsApi,
 )
+from .routes.seat_events import add_routes as _seat_events_routes
 
 __all__ = ["create_app"]
 
@@ -49,78 +43,3 @@ def create_app(
     runtime_server.install_error_handlers(app)
     _seat_events_routes(app, seat_events, validate_responses)
     return app
-
-
-def _seat_events_routes(
-    app: FastAPI, implementation: SeatEventsApi, validate_responses: bool
-) -> None:
-    router = runtime_server.OperationRouter(app, tags=["Seat Events"])
-    _operations = runtime_server.OperationTable(
-        implementation,
-        {
-            "get_seat_events": runtime_server.OperationInfo(
-                "getSeatEvents",
-                200,
-                ListSeatEventsEndpointEndpointResponseModel,
-            ),
-        },
-        validate_responses=validate_responses,
-    )
-
-    @router.get(
-        "/seat-events",
-        operation_id="getSeatEvents",
-        summary="List all seat events",
-        description="Retrieve a paginated list of all your submitted seat events.",
-        status_code=200,
-        response_model=ListSeatEventsEndpointEndpointResponseModel,
-        responses={
-            200: {"description": "OK"},
-            400: {"description": "Bad Request"},
-            401: {"description": "Unauthorized"},
-            500: {"description": "Internal Server Error"},
-        },
-        deprecated=False,
-    )
-    async def get_seat_events(
-        *,
-        authorization: Annotated[str, Header(alias="Authorization")],
-        before: Annotated[str | None, Query(alias="before")] = None,
-        after: Annotated[str | None, Query(alias="after")] = None,
-        limit: Annotated[int | None, Query(alias="limit", ge=1, le=100)] = None,
-        sort_order: Annotated[str | None, Query(alias="sortOrder")] = None,
-        customer_alias: Annotated[str | None, Query(alias="customerAlias")] = None,
-        customer_ids: Annotated[
-            str | None, Query(alias="customerIds", pattern="^[^,]+(,[^,]+){0,24}$")
-        ] = None,
-        seat_type: Annotated[str | None, Query(alias="seatType")] = None,
-        customer_event_id: Annotated[str | None, Query(alias="customerEventId")] = None,
-        event_timestamp_before: Annotated[
-            datetime.datetime | None, Query(alias="eventTimestampBefore")
-        ] = None,
-        event_timestamp_after: Annotated[
-            datetime.datetime | None, Query(alias="eventTimestampAfter")
-        ] = None,
-        sort_by: Annotated[str | None, Query(alias="sortBy")] = None,
-        sequence_version: Annotated[
-            SequenceVersion | None, Header(alias="Sequence-Version")
-        ] = None,
-    ) -> Response:
-        return await _operations.call(
-            "get_seat_events",
-            {
-                "authorization": authorization,
-                "before": before,
-                "after": after,
-                "limit": limit,
-                "sort_order": sort_order,
-                "customer_alias": customer_alias,
-                "customer_ids": customer_ids,
-                "seat_type": seat_type,
-                "customer_event_id": customer_event_id,
-                "event_timestamp_before": event_timestamp_before,
-                "event_timestamp_after": event_timestamp_after,
-                "sort_by": sort_by,
-                "sequence_version": sequence_version,
-            },
-        )

@@ -24,6 +24,7 @@ from generator.naming import (
     Code,
     Identifier,
     Namespace,
+    optional,
     pascal,
     wire_identifier,
 )
@@ -99,7 +100,7 @@ def lower_body(
         annotation = types.annotate(schema, file, [f"{class_stem}Request"])
     return Body(
         names.identifier(Identifier("body")),
-        annotation if required else Code(f"{annotation} | None"),
+        annotation if required else optional(annotation),
         required,
         description,
         kind,
@@ -143,8 +144,8 @@ def _parts(
         # The app reads a JSON part's text and pydantic parses it into the model.
         app = Code(f"pydantic.Json[{server}]") if is_json else None
         if not needed:
-            client, server = Code(f"{client} | None"), Code(f"{server} | None")
-            app = Code(f"{app} | None") if app else None
+            client, server = optional(client), optional(server)
+            app = optional(app) if app else None
         parts.append(
             BodyPart(
                 name=names.identifier(

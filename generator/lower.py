@@ -56,6 +56,7 @@ from generator.naming import (
     constant,
     import_order,
     module_name,
+    optional,
     pascal,
     snake,
     wire_identifier,
@@ -192,7 +193,7 @@ class _Lowering:
             ).rstrip(".")
             argument = ClientArgument(
                 name=name,
-                annotation=_optional(parameter.annotation),
+                annotation=optional(parameter.annotation),
                 default=default,
                 description=f"{description}. Sent with every request unless a call overrides it.",
                 env_var=self.options.env_vars.get(name),
@@ -557,7 +558,7 @@ class _Lowering:
         if location == "header":
             self.remember_header_default(wire_name, annotation, schema, file)
         if not required:
-            annotation = _optional(annotation)
+            annotation = optional(annotation)
         return Parameter(
             name=names.identifier(
                 wire_identifier(wire_name, entry, scope=_METHOD_RESERVED)
@@ -725,7 +726,7 @@ class _Lowering:
             base = self.registry.inline(schema, file, roles)
         else:
             base = self._builtin(types[0] if types else None, schema, file, roles)
-        return _optional(base) if nullable else base
+        return optional(base) if nullable else base
 
     def _builtin(
         self, type_: Any, schema: Mapping[str, Any], file: SpecFile, roles: list[str]
@@ -1024,10 +1025,6 @@ def _user_agent(options: LowerOptions, api_version: str) -> str:
     """`sequence_usage/0.1 oagen/0.1.0`: names the package, the API version and the generator."""
     version = re.sub(r"[^A-Za-z0-9._+-]", "_", api_version) or "0"
     return f"{options.package}/{version} oagen/{options.provenance.generator_version}"
-
-
-def _optional(annotation: Code) -> Code:
-    return annotation if annotation.endswith("| None") else Code(f"{annotation} | None")
 
 
 def _json_media(

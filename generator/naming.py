@@ -187,6 +187,11 @@ def snake(
     return Identifier(name)
 
 
+def optional(annotation: Code) -> Code:
+    """`annotation | None`, once: a nullable schema's annotation already ends so."""
+    return annotation if annotation.endswith("| None") else Code(f"{annotation} | None")
+
+
 #: Module names come from spec text (tags, schema names); a file name has at most
 #: 255 bytes, so they are cut well below that (names are ASCII: one byte each).
 MAX_MODULE_NAME = 100

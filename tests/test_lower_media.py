@@ -273,3 +273,23 @@ def test_a_response_in_an_unknown_media_type_skips_the_operation(
     assert api.operations == ()
     (warning,) = diagnostics
     assert warning.code == "OAG050" and "'multipart/mixed'" in warning.message
+
+
+def test_an_optional_nullable_body_says_none_once(tmp_path: Path) -> None:
+    """An optional JSON body whose inline schema is nullable (GitHub's `issues/lock`):
+    `SendRequest | None`, not `SendRequest | None | None`."""
+    schema = {
+        "type": "object",
+        "nullable": True,
+        "properties": {"reason": {"type": "string"}},
+    }
+    api, _ = lowered(
+        tmp_path, post({"content": {"application/json": {"schema": schema}}})
+    )
+    operation = only_operation(api)
+    assert operation.body is not None
+    assert operation.body.annotation == "SendRequest | None"
+    annotations = [a.annotation for a in operation.client_arguments] + [
+        a.server_annotation for a in operation.arguments
+    ]
+    assert annotations and not any("None | None" in a for a in annotations)

@@ -396,17 +396,18 @@ class Resource:
     #: The mock implementation of `interface_name` in `server/mock.py`.
     mock_class_name: ClassName
     operations: tuple[Operation, ...]
-    #: The client module of this tag: `resources/<module>.py`, loaded on first use.
-    module: Identifier = field(default_factory=lambda: Identifier("default"))
-    #: Models that module names in annotations (imported under TYPE_CHECKING).
-    model_imports: tuple[ClassName, ...] = ()
+    #: The tag's module name: `resources/<module>.py` (client, loaded on first
+    #: use) and `server/routes/<module>.py`.
+    module: Identifier
+    #: Models the client module names in annotations (imported under TYPE_CHECKING).
+    model_imports: tuple[ClassName, ...]
     #: Standard-library modules its annotations need (`datetime`...).
-    stdlib_imports: tuple[Identifier, ...] = ()
+    stdlib_imports: tuple[Identifier, ...]
     #: Whether it evaluates a model at run time (`cast_to=`, error types): `_models`.
-    uses_models: bool = False
-    #: What the tag's routes module (`server/routes/<module>.py`) imports.
-    route_model_imports: tuple[ClassName, ...] = ()
-    route_stdlib_imports: tuple[Identifier, ...] = ()
+    uses_models: bool
+    #: What the tag's routes module imports.
+    route_model_imports: tuple[ClassName, ...]
+    route_stdlib_imports: tuple[Identifier, ...]
 
     def class_for(self, flavour: ClientFlavour) -> ClassName:
         return self.async_class_name if flavour.is_async else self.class_name
@@ -420,13 +421,40 @@ class Resource:
         return tuple(sorted((self.class_name, self.async_class_name), key=export_order))
 
     @property
+    def imported_names(self) -> tuple[ClassName, ...]:
+        """`exports` in the order ruff's isort wants them imported."""
+        return tuple(sorted(self.exports, key=import_order))
+
+    @property
     def paginated(self) -> bool:
         return any(operation.pagination for operation in self.operations)
 
     @property
     def body_imports(self) -> tuple[Code, ...]:
-        """What the module imports from `_runtime.bodies`: only what it uses."""
-        return _body_imports(self.operations)
+        """What the client module imports from `_runtime.bodies`: only what it uses."""
+        kinds = {op.body.kind for op in self.operations if op.body}
+        names = {
+            name
+            for kind, name in (
+                ("form", "FormBody"),
+                ("multipart", "MultipartBody"),
+                ("binary", "RawBody"),
+                ("text", "RawBody"),
+            )
+            if kind in kinds
+        }
+        if self.has_file_parts:
+            names.add("FileTypes")
+        return tuple(Code(name) for name in sorted(names))
+
+    @property
+    def has_file_parts(self) -> bool:
+        """Whether a multipart body has a file: `FileTypes` / `fastapi.UploadFile` arguments."""
+        return any(
+            isinstance(argument, BodyPart) and argument.is_file
+            for operation in self.operations
+            for argument in operation.body_arguments
+        )
 
     @property
     def fastapi_imports(self) -> tuple[Code, ...]:
@@ -566,10 +594,6 @@ class Api:
         )
 
     @property
-    def reads_environment(self) -> bool:
-        return any(argument.env_var for argument in self.client_arguments)
-
-    @property
     def client_exports(self) -> tuple[Code, ...]:
         """`__all__` of the client module, sorted as isort and ruff expect."""
         names = {"Client", "AsyncClient", "Environment"}
@@ -593,17 +617,9 @@ class Api:
         return any(resource.has_json_parts for resource in self.resources)
 
     @property
-    def route_modules(self) -> tuple[Resource, ...]:
-        """The resources in the order ruff's isort wants their routes imported."""
+    def resources_by_module(self) -> tuple[Resource, ...]:
+        """The resources in the order ruff's isort wants their modules imported."""
         return tuple(sorted(self.resources, key=lambda r: r.module))
-
-    @property
-    def resource_imports(self) -> tuple[tuple[Identifier, tuple[ClassName, ...]], ...]:
-        """(module, classes) for type checkers, in the order ruff's isort wants."""
-        return tuple(
-            (resource.module, tuple(sorted(resource.exports, key=import_order)))
-            for resource in sorted(self.resources, key=lambda r: r.module)
-        )
 
     @property
     def interface_names(self) -> tuple[ClassName, ...]:
@@ -686,12 +702,8 @@ class Api:
 
     @property
     def has_file_parts(self) -> bool:
-        """Whether a multipart body has a file: `FileTypes` / `fastapi.UploadFile` arguments."""
-        return any(
-            isinstance(argument, BodyPart) and argument.is_file
-            for operation in self.operations
-            for argument in operation.body_arguments
-        )
+        """Whether a multipart body has a file (the client re-exports `FileTypes`)."""
+        return any(resource.has_file_parts for resource in self.resources)
 
 
 @dataclass(frozen=True)
@@ -719,25 +731,3 @@ class ModelIndex:
                 key=export_order,
             )
         )
-
-
-def _body_imports(operations: tuple[Operation, ...]) -> tuple[Code, ...]:
-    """The `_runtime.bodies` names the client code of `operations` uses."""
-    kinds = {op.body.kind for op in operations if op.body}
-    names = {
-        name
-        for kind, name in (
-            ("form", "FormBody"),
-            ("multipart", "MultipartBody"),
-            ("binary", "RawBody"),
-            ("text", "RawBody"),
-        )
-        if kind in kinds
-    }
-    if any(
-        isinstance(argument, BodyPart) and argument.is_file
-        for operation in operations
-        for argument in operation.body_arguments
-    ):
-        names.add("FileTypes")
-    return tuple(Code(name) for name in sorted(names))

@@ -139,7 +139,7 @@ class _Lowering:
         plan = plan_credentials(self.spec, hoisted, self.options.env_vars, client_names)
         self.diagnostics.extend(plan.diagnostics)
         default_headers = self.default_headers(grouped, client_names)
-        resources = self.client_modules(self.resources(grouped))
+        resources = self.resources(grouped)
         environments = self.environments()
         self.check_env_vars(plan.credentials, default_headers)
         self.registry.flatten_incompatible_bases()
@@ -744,18 +744,6 @@ class _Lowering:
             return Code(simple[type_])
         return Code("typing.Any")
 
-    def client_modules(self, resources: tuple[Resource, ...]) -> tuple[Resource, ...]:
-        """Each tag's modules (client and routes): their name and what they import."""
-        modules = Namespace()
-        return tuple(
-            replace(
-                resource,
-                module=modules.identifier(module_name(resource.attribute)),
-                **self.resource_imports(resource.operations),
-            )
-            for resource in resources
-        )
-
     def resource_imports(self, operations: tuple[Operation, ...]) -> dict[str, Any]:
         """What one tag's client module and routes module import, read off the
         annotations they print."""
@@ -792,11 +780,10 @@ class _Lowering:
         server = [a.server_annotation for op in operations for a in op.arguments]
         server += [op.result for op in operations]
         # `client.py` itself only annotates the constructors' arguments.
-        client = [a.annotation for c in credentials for a in c.arguments]
-        client += [header.argument.annotation for header in default_headers]
-        reads_environment = any(
-            a.env_var for c in credentials for a in c.arguments
-        ) or any(header.argument.env_var for header in default_headers)
+        arguments = [a for c in credentials for a in c.arguments]
+        arguments += [header.argument for header in default_headers]
+        client = [argument.annotation for argument in arguments]
+        reads_environment = any(argument.env_var for argument in arguments)
         mock = server + [
             op.mock.paging.item_type for op in operations if op.mock and op.mock.paging
         ]
@@ -850,19 +837,21 @@ class _Lowering:
             if isinstance(tag, Mapping)
         }
         attributes = Namespace(_CLIENT_RESERVED)
+        modules = Namespace()
         result = []
         for tag, operations in grouped.items():
             claim = self.class_names.class_name
             class_name = claim(pascal(tag, fallback="Default"))
             async_class_name = claim(ClassName(f"Async{class_name}"))
             description = descriptions.get(tag)
+            attribute = attributes.identifier(snake(tag, fallback="default"))
             result.append(
                 Resource(
                     tag=tag,
                     description=description,
                     doc=f"Operations tagged {tag}."
                     + (f"\n\n{description}" if description else ""),
-                    attribute=attributes.identifier(snake(tag, fallback="default")),
+                    attribute=attribute,
                     class_name=class_name,
                     async_class_name=async_class_name,
                     raw_class_name=claim(ClassName(f"{class_name}WithRawResponse")),
@@ -872,6 +861,8 @@ class _Lowering:
                     interface_name=claim(ClassName(f"{class_name}Api")),
                     mock_class_name=claim(ClassName(f"{class_name}Mock")),
                     operations=tuple(operations),
+                    module=modules.identifier(module_name(attribute)),
+                    **self.resource_imports(tuple(operations)),
                 )
             )
         return tuple(result)

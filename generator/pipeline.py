@@ -126,7 +126,7 @@ def build(
         )
         if has_errors(diagnostics) or (strict and diagnostics):
             raise DiagnosticError(diagnostics)
-        files = _render_and_format(api, config, provenance, pool, progress)
+        files = _render_and_format(api, config, builtin, provenance, pool, progress)
     if vendor is not None:
         files = select(files, vendor.only)
         files[VENDORED_NAME] = vendored_readme(config, vendor, spec.root.sha256)
@@ -136,13 +136,13 @@ def build(
 def _render_and_format(
     api: Api,
     config: Config,
+    builtin: Path,
     provenance: Provenance,
     pool: ProcessPoolExecutor | None,
     progress: Progress,
 ) -> dict[str, str]:
     """The package's files, formatted: the models render in a worker (when there
     is one) while the templates render here and black formats them."""
-    builtin = template_dir()
     templates = search_path(config.templates, builtin)
     shown = config.display(config.templates) if config.templates else None
     with (

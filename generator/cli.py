@@ -133,10 +133,14 @@ def run_validate(config: Config, args: argparse.Namespace) -> int:
 
 
 def run_generate(config: Config, args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    if not (args.full or args.strict) and _up_to_date(config, args, started):
+        return EXIT_OK
+    from generator import build_log
     from generator.emit import EmitError, emit
+    from generator.manifest import MANIFEST_NAME
     from generator.pipeline import build
 
-    started = time.perf_counter()
     progress = _progress(args, config)
     result = build(config, strict=args.strict, progress=progress)
     _report(result.diagnostics)
@@ -146,6 +150,7 @@ def run_generate(config: Config, args: argparse.Namespace) -> int:
         raise _UsageError(
             f"cannot write {config.display(config.package_dir)}: {error}"
         ) from None
+    build_log.record(result.files[MANIFEST_NAME], result.diagnostics)
     progress.phase("write", f"{len(result.files)} file(s)")
     elapsed = time.perf_counter() - started
     _say(
@@ -156,6 +161,34 @@ def run_generate(config: Config, args: argparse.Namespace) -> int:
     if not args.quiet:
         _api_changes_since_head(config)
     return EXIT_OK
+
+
+def _up_to_date(config: Config, args: argparse.Namespace, started: float) -> bool:
+    """generate's fast path: when the package is what its inputs give (as `check`
+    would say without regenerating) and the last build's warnings are known, print
+    those again and write nothing.  False: build in full."""
+    from generator import build_log
+    from generator.fast_check import fast_check
+
+    fast = fast_check(config)
+    said = build_log.replay(fast.manifest) if fast.clean else None
+    if said is None:
+        if args.verbose:
+            why = fast.reason or "the last build's warnings are not in the cache"
+            print(f"regenerating in full: {why}", file=sys.stderr)
+        return False
+    for text in said.texts:
+        print(text, file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    count = f"{said.warnings} warning{'' if said.warnings == 1 else 's'}"
+    _say(
+        args,
+        f"{config.display(config.package_dir)} is up to date (manifest and file "
+        f"hashes match); nothing written in {elapsed:.2f}s, {count}",
+    )
+    if not args.quiet:
+        _api_changes_since_head(config)
+    return True
 
 
 def _api_changes_since_head(config: Config) -> None:
@@ -411,6 +444,8 @@ def _parser() -> argparse.ArgumentParser:
         _common_options(command, output=name != "vendor")
         if name == "serve":
             _serve_options(command)
+        if name == "generate":
+            _generate_options(command)
         if name == "check":
             _check_options(command)
         if name == "vendor":
@@ -462,6 +497,14 @@ def _init_command(
     )
     command.add_argument(
         "--debug", action="store_true", help="show a traceback on internal errors"
+    )
+
+
+def _generate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--full",
+        action="store_true",
+        help="build and write even when the manifest says the package is up to date",
     )
 
 

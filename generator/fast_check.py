@@ -24,6 +24,8 @@ class FastCheck:
 
     clean: bool
     reason: str = ""
+    #: The manifest's bytes, when `clean`: they name every input and output.
+    manifest: bytes = b""
 
 
 #: Why the fast path is skipped while remote `$ref`s are allowed.
@@ -56,4 +58,4 @@ def fast_check(config: Config) -> FastCheck:
         return FastCheck(False, "the manifest cannot be read")
     if written != found.render().encode("utf-8"):
         return FastCheck(False, "the manifest is not as oagen writes it")
-    return FastCheck(True)
+    return FastCheck(True, manifest=written)

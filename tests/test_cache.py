@@ -85,7 +85,12 @@ def test_an_unchanged_spec_skips_the_heavy_work(project: Path, tmp_path: Path) -
     assert second.returncode == 0, second.stderr
     # validated, modelled and formatted before: no heavy import, no worker
     assert (imported(second), pools(second)) == ([], 0)
-    assert {p.name for p in cache.iterdir()} == {"validated", "models", "formatted"}
+    assert {p.name for p in cache.iterdir()} == {
+        "validated",
+        "models",
+        "formatted",
+        "generate-log",
+    }
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers need two cores")

@@ -392,12 +392,14 @@ class Resource:
     async_class_name: ClassName
     raw_class_name: ClassName
     async_raw_class_name: ClassName
+    #: The tag's protocol, in `server/interfaces/<module>.py`.
     interface_name: ClassName
-    #: The mock implementation of `interface_name` in `server/mock.py`.
+    #: The mock implementation of `interface_name` in `server/mock/<module>.py`.
     mock_class_name: ClassName
     operations: tuple[Operation, ...]
     #: The tag's module name: `resources/<module>.py` (client, loaded on first
-    #: use) and `server/routes/<module>.py`.
+    #: use), `server/routes/<module>.py`, `server/interfaces/<module>.py` and
+    #: `server/mock/<module>.py`.
     module: Identifier
     #: Models the client module names in annotations (imported under TYPE_CHECKING).
     model_imports: tuple[ClassName, ...]
@@ -405,9 +407,13 @@ class Resource:
     stdlib_imports: tuple[Identifier, ...]
     #: Whether it evaluates a model at run time (`cast_to=`, error types): `_models`.
     uses_models: bool
-    #: What the tag's routes module imports.
-    route_model_imports: tuple[ClassName, ...]
-    route_stdlib_imports: tuple[Identifier, ...]
+    #: What the tag's routes module and its interfaces module import (both print
+    #: the arguments' server annotations and the results).
+    server_model_imports: tuple[ClassName, ...]
+    server_stdlib_imports: tuple[Identifier, ...]
+    #: What the tag's mock module imports: those plus the paged items' types.
+    mock_model_imports: tuple[ClassName, ...]
+    mock_stdlib_imports: tuple[Identifier, ...]
 
     def class_for(self, flavour: ClientFlavour) -> ClassName:
         return self.async_class_name if flavour.is_async else self.class_name
@@ -549,18 +555,12 @@ class Api:
     resources: tuple[Resource, ...]
     #: Model classes the client module imports from `.models`.
     model_imports: tuple[ClassName, ...]
-    #: Model classes the server modules import (no error or pagination types).
-    server_model_imports: tuple[ClassName, ...]
-    #: Standard-library modules the server modules' annotations need (`datetime`...).
-    server_stdlib_imports: tuple[Identifier, ...]
-    #: Those the client module's annotations need, plus `enum`, in import order.
+    #: Standard-library modules the client module's annotations need, plus `enum`,
+    #: in import order.
     client_stdlib_imports: tuple[Identifier, ...]
     #: What `server/app.py` imports: the models of the declared error bodies.
     app_model_imports: tuple[ClassName, ...]
     app_stdlib_imports: tuple[Identifier, ...]
-    #: What `server/mock.py` imports: the server's models plus the paged items'.
-    mock_model_imports: tuple[ClassName, ...]
-    mock_stdlib_imports: tuple[Identifier, ...]
     #: The schemas handed to datamodel-code-generator, keyed by class name.
     model_schemas: Mapping[str, Any]
     openapi_version: str

@@ -745,8 +745,8 @@ class _Lowering:
         return Code("typing.Any")
 
     def resource_imports(self, operations: tuple[Operation, ...]) -> dict[str, Any]:
-        """What one tag's client module and routes module import, read off the
-        annotations they print."""
+        """What one tag's modules import (client, routes, interfaces, mock), read off
+        the annotations they print."""
         annotations = [a.annotation for op in operations for a in op.client_arguments]
         annotations += [op.result for op in operations]
         # Error types are only evaluated at run time, through `_models` (Api.runtime).
@@ -757,16 +757,24 @@ class _Lowering:
         evaluated = [op.result for op in operations] + [
             e.annotation for op in operations for e in op.error_types
         ]
-        routed = [a.server_annotation for op in operations for a in op.arguments]
-        route_models, route_modules = self._names_in(
-            routed + [op.result for op in operations]
-        )
+        # The routes and the protocol print the same: arguments and results.
+        server = [a.server_annotation for op in operations for a in op.arguments]
+        server += [op.result for op in operations]
+        server_models, server_modules = self._names_in(server)
+        # The mock also builds the items of paged results.
+        mock = server + [
+            op.mock.paging.item_type for op in operations if op.mock and op.mock.paging
+        ]
+        mock_models, mock_modules = self._names_in(mock)
         return {
             "model_imports": models,
             "stdlib_imports": modules,
             "uses_models": bool(self._names_in(evaluated)[0]),
-            "route_model_imports": route_models,
-            "route_stdlib_imports": route_modules,
+            "server_model_imports": server_models,
+            "server_stdlib_imports": server_modules,
+            "mock_model_imports": mock_models,
+            # `typing.ClassVar` and `typing.cast` in every mock class
+            "mock_stdlib_imports": tuple(sorted({*mock_modules, Identifier("typing")})),
         }
 
     def imports(
@@ -775,33 +783,22 @@ class _Lowering:
         credentials: tuple[Credential, ...],
         default_headers: tuple[DefaultHeader, ...],
     ) -> dict[str, Any]:
-        """What the client and the server modules import, read off the annotations they print."""
+        """What `client.py` and `server/app.py` import, read off the annotations they
+        print (each tag's modules import their own: `resource_imports`)."""
         operations = [op for resource in resources for op in resource.operations]
-        server = [a.server_annotation for op in operations for a in op.arguments]
-        server += [op.result for op in operations]
         # `client.py` itself only annotates the constructors' arguments.
         arguments = [a for c in credentials for a in c.arguments]
         arguments += [header.argument for header in default_headers]
         client = [argument.annotation for argument in arguments]
         reads_environment = any(argument.env_var for argument in arguments)
-        mock = server + [
-            op.mock.paging.item_type for op in operations if op.mock and op.mock.paging
-        ]
-        server_models, server_modules = self._names_in(server)
         client_models, client_modules = self._names_in(client)
-        mock_models, mock_modules = self._names_in(mock)
-        # `server/app.py` itself only names the error bodies' models; each tag's
-        # routes module imports its own (`resource_imports`).
+        # `server/app.py` itself only names the error bodies' models.
         app = [e.annotation for op in operations for e in op.error_types if e.shape]
         app_models, app_modules = self._names_in(app)
         return {
             "app_model_imports": app_models,
             "app_stdlib_imports": app_modules,
-            "mock_model_imports": mock_models,
-            "mock_stdlib_imports": tuple(sorted({*mock_modules, Identifier("typing")})),
             "model_imports": client_models,
-            "server_model_imports": server_models,
-            "server_stdlib_imports": server_modules,
             "client_stdlib_imports": tuple(
                 sorted(
                     {

@@ -75,12 +75,12 @@ TEMPLATE_NAMES = frozenset(
         "USER_AGENT", "Environment", "Client", "AsyncClient", "template", "defaults",
         "choices", "_models", "TYPE_CHECKING", "FileTypes", "FormBody", "MultipartBody",
         "RawBody", "functools", "importlib",
-        # server/app.py, server/routes/ and server/interfaces.py
+        # server/app.py, server/routes/ and server/interfaces/
         "Annotated", "APIRouter", "Body", "Cookie", "FastAPI", "Header", "Path", "Query",
         "Response", "runtime_server", "create_app", "Awaitable", "Protocol", "app",
         "implementation", "router", "_operations", "validate_responses", "fastapi",
         "add_routes", "error_bodies", "_ERROR_BODIES", "pydantic",
-        # server/mock.py
+        # server/mock/
         "runtime_mock", "create_mock_app", "_answers",
     }
 )  # fmt: skip

@@ -6,7 +6,8 @@ escaping filters of `generator.escape` (`literal` for values, `docstring` for pr
 `comment` for header lines).  Templates mirror the output tree: the file
 `templates/package/client.py.jinja` renders `<package>/client.py`, and
 `package/resources/_resource.py.jinja` renders one `resources/<tag>.py` per tag
-(and `package/server/routes/_resource.py.jinja` one `server/routes/<tag>.py`).
+(and the `_resource.py.jinja` of `package/server/routes/`, `interfaces/` and `mock/`
+one `server/routes/<tag>.py`, `server/interfaces/<tag>.py`, `server/mock/<tag>.py`).
 """
 
 from __future__ import annotations
@@ -31,8 +32,11 @@ __all__ = [
 
 TEMPLATE_SUFFIX = ".jinja"
 PACKAGE_TEMPLATES = "package"
-#: The folders of per-tag modules: the client's, and the server's routes.
-PER_TAG_FOLDERS = frozenset({"resources", "routes"})
+#: Folders of nothing but per-tag modules, left out of an API without operations:
+#: the client's resources and the server's routes.  The server's `interfaces/` and
+#: `mock/` (per-tag modules too) stay then, with no tag module: an empty `__all__`
+#: and `create_mock_app`, which `python -m <package>.server --mock` imports.
+TAG_ONLY_FOLDERS = frozenset({"resources", "routes"})
 #: A template rendered once per resource (tag), as `<folder>/<resource.module>.py`.
 PER_RESOURCE = "_resource.py"
 
@@ -76,7 +80,7 @@ def render_package(api: Api, template_dirs: list[Path]) -> dict[str, str]:
         relative = PurePosixPath(
             name[len(PACKAGE_TEMPLATES) + 1 : -len(TEMPLATE_SUFFIX)]
         )
-        if relative.parent.name in PER_TAG_FOLDERS and not api.resources:
+        if relative.parent.name in TAG_ONLY_FOLDERS and not api.resources:
             continue  # no operations: no per-tag packages
         template = env.get_template(name)
         if relative.name == PER_RESOURCE:

@@ -550,8 +550,19 @@ def generated_sources(result: Build) -> dict[str, str]:
 #: What `parse_all` calls the module of a spec's only tag, whatever the tag's name
 #: (the module is named from it), so hostile and benign outputs compare file by file.
 TAG_MODULE = "resources/<tag>.py"
-#: The same for the server's routes module of that tag.
+#: The same for the server's routes module of that tag...
 ROUTES_MODULE = "server/routes/<tag>.py"
+#: ...its protocol's module...
+INTERFACES_MODULE = "server/interfaces/<tag>.py"
+#: ...and its mock's module.
+MOCK_MODULE = "server/mock/<tag>.py"
+#: Folders of per-tag modules, with the name `parse_all` gives a spec's only tag's.
+TAG_FOLDERS = (
+    ("resources/", TAG_MODULE),
+    ("server/routes/", ROUTES_MODULE),
+    ("server/interfaces/", INTERFACES_MODULE),
+    ("server/mock/", MOCK_MODULE),
+)
 
 
 def parse_all(result: Build) -> dict[str, ast.Module]:
@@ -561,10 +572,7 @@ def parse_all(result: Build) -> dict[str, ast.Module]:
             trees[path] = ast.parse(text, filename=path)
         except (SyntaxError, ValueError) as error:
             raise AssertionError(f"{path} does not parse: {error}") from None
-    for folder, canonical in (
-        ("resources/", TAG_MODULE),
-        ("server/routes/", ROUTES_MODULE),
-    ):
+    for folder, canonical in TAG_FOLDERS:
         tag_modules = _tag_modules(trees, folder)
         if len(tag_modules) == 1:
             trees[canonical] = trees.pop(tag_modules[0])
@@ -672,8 +680,15 @@ def _module_imports(tree: ast.Module) -> Iterator[ast.Import | ast.ImportFrom]:
 MAIN_GUARD = "if __name__ == '__main__':\n    sys.exit(main())"
 
 
-def top_level_kinds(tree: ast.Module) -> list[tuple[str, ...]]:
-    """One entry per module-level statement; refuses anything but the allowed kinds."""
+#: Package `__init__.py`s whose level-1 imports are the tags' modules (`from .<tag>`).
+TAG_PACKAGE_INITS = frozenset(
+    {"server/interfaces/__init__.py", "server/mock/__init__.py"}
+)
+
+
+def top_level_kinds(tree: ast.Module, path: str = "") -> list[tuple[str, ...]]:
+    """One entry per module-level statement of the file `path`; refuses anything but
+    the allowed kinds."""
     kinds: list[tuple[str, ...]] = []
     for index, node in enumerate(tree.body):
         if index == 0 and _is_docstring(node):
@@ -682,6 +697,8 @@ def top_level_kinds(tree: ast.Module) -> list[tuple[str, ...]]:
             module = "." * node.level + (node.module or "")
             if module.startswith(".routes."):  # a tag's routes, named from the tag
                 module = ".routes.<tag>"
+            elif node.level == 1 and path in TAG_PACKAGE_INITS:
+                module = ".<tag>"
             kinds.append(("from", module))
         elif isinstance(node, ast.Import):
             kinds.append(("import", *sorted(alias.name for alias in node.names)))
@@ -714,16 +731,17 @@ def top_level_kinds(tree: ast.Module) -> list[tuple[str, ...]]:
     return kinds
 
 
-def imported(tree: ast.Module) -> Counter[tuple[str, str]]:
-    """(module, name) for every module-level import; names imported from the package's
-    own generated modules (`.models`, `.interfaces`...) are class names that follow the
-    spec, so only their count matters; so are the modules of tags."""
+def imported(tree: ast.Module, path: str = "") -> Counter[tuple[str, str]]:
+    """(module, name) for every module-level import of the file `path`; names imported
+    from the package's own generated modules (`.models`, `.interfaces`...) are class
+    names that follow the spec, so only their count matters; so are the modules of tags.
+    """
     found: Counter[tuple[str, str]] = Counter()
     for node in _module_imports(tree):
         if isinstance(node, ast.ImportFrom):
             module = "." * node.level + (node.module or "")
             tag_module = module.startswith((".resources.", ".routes.")) or (
-                node.level == 1 and _imports_tags(tree)
+                node.level == 1 and (path in TAG_PACKAGE_INITS or _imports_tags(tree))
             )
             if tag_module:  # named from the tag
                 module = ".<tag module>"
@@ -879,15 +897,16 @@ def check_structure(
         benign
     ), f"files differ: {sorted(set(trees) ^ set(benign))}"
     for path, tree in trees.items():
-        kinds, benign_kinds = top_level_kinds(tree), top_level_kinds(benign[path])
+        kinds = top_level_kinds(tree, path)
+        benign_kinds = top_level_kinds(benign[path], path)
         assert Counter(kinds) == Counter(benign_kinds), (
             f"{path}: module-level statements differ from the benign spec's: "
             f"{sorted((Counter(kinds) - Counter(benign_kinds)).elements())} extra, "
             f"{sorted((Counter(benign_kinds) - Counter(kinds)).elements())} missing"
         )
-        assert imported(tree) == imported(benign[path]), (
+        assert imported(tree, path) == imported(benign[path], path), (
             f"{path}: imports differ from the benign spec's: "
-            f"{sorted((imported(tree) - imported(benign[path])).elements())} extra"
+            f"{sorted((imported(tree, path) - imported(benign[path], path)).elements())} extra"
         )
         check_names_and_scopes(path, tree)
         mine = Counter(shape(tree.body))
@@ -1141,8 +1160,8 @@ PROSE = {
     "info.title": ("__init__.py", "client.py"),
     "info.description": ("__init__.py",),
     "tag.description": ("client.py", TAG_MODULE),
-    "op.summary": (TAG_MODULE, "server/interfaces.py"),
-    "op.description": (TAG_MODULE, "server/interfaces.py"),
+    "op.summary": (TAG_MODULE, INTERFACES_MODULE, MOCK_MODULE),
+    "op.description": (TAG_MODULE, INTERFACES_MODULE),
     "path_param.description": (TAG_MODULE,),
     "query_param.description": (TAG_MODULE,),
     "header_param.description": (TAG_MODULE,),

@@ -43,8 +43,11 @@ from tests.hostile import (
     CANARY,
     CANARY_DIR,
     COMPONENT_NAME,
+    INTERFACES_MODULE,
+    MOCK_MODULE,
     PAYLOADS,
     STRING_PLACES,
+    TAG_FOLDERS,
     TAG_MODULE,
     Outcome,
     calls,
@@ -333,7 +336,7 @@ _IMPORTER = textwrap.dedent(r"""
         try:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
                 import api, api.models, api.client, api.server, api.server.app
-                import api.server.interfaces
+                import api.server.interfaces, api.server.mock
         except BaseException as exc:  # report, do not stop
             error = f"{type(exc).__name__}: {exc}"[:500]
         sys.path.remove(folder)
@@ -699,7 +702,7 @@ def test_cve_2020_15141_path_traversal_through_names(tmp_path: Path) -> None:
         outcome = _built(spec, folder)
         assert outcome.build is not None
         files = set(outcome.build.files)
-        for per_tag in ("resources/", "server/routes/"):
+        for per_tag, _ in TAG_FOLDERS:
             tag_modules = [
                 path
                 for path in files
@@ -788,7 +791,7 @@ def test_cve_2020_15142_code_execution_through_descriptions(tmp_path: Path) -> N
         spec = _with_descriptions(minimal_spec(), text)
         outcome = _same_code(spec, benign, tmp_path / f"case-{index}")
         words = squash(text)
-        for path in ("__init__.py", TAG_MODULE, "models.py", "server/interfaces.py"):
+        for path in ("__init__.py", TAG_MODULE, "models.py", INTERFACES_MODULE):
             assert words in squash(docstrings(outcome.trees[path])), (path, text)
         outcomes.append(outcome)
     _imports_cleanly(outcomes, tmp_path)
@@ -1140,7 +1143,7 @@ def test_fastapi_code_generator_2026_summary_closing_docstring(tmp_path: Path) -
             assert keyword_values(server_code(trees), "get", "summary") == [
                 summary.strip()
             ]
-        for path in (TAG_MODULE, "server/interfaces.py"):
+        for path in (TAG_MODULE, INTERFACES_MODULE, MOCK_MODULE):
             assert squash(summary) in squash(docstrings(trees[path])), path
         outcomes.append(outcome)
     _imports_cleanly(outcomes, tmp_path)

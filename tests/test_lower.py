@@ -160,7 +160,9 @@ def test_parameters_get_python_names_and_keep_wire_names(tmp_path: Path) -> None
         ("ge", 1),
         ("le", 100),
     ]  # operation-level wins
-    assert api.server_stdlib_imports == ("datetime", "uuid")
+    (resource,) = api.resources
+    assert resource.server_stdlib_imports == ("datetime", "uuid")
+    assert resource.mock_stdlib_imports == ("datetime", "typing", "uuid")
     assert "enum" in api.client_stdlib_imports
 
 

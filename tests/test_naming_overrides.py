@@ -90,7 +90,7 @@ def test_spec_overrides_rename_what_users_see_and_keep_the_wire(
     assert '"/pets"' in client, "the path on the wire is unchanged"
     assert 'alias="pet-name"' in models, "the property's wire name is unchanged"
     assert 'LIVE = "active"' in models and 'PAUSED = "on-hold"' in models
-    assert "def all_pets(" in files["server/interfaces.py"]
+    assert "def all_pets(" in files["server/interfaces/pets.py"]
 
 
 def test_configured_names_rename_operations_and_schemas(tmp_path: Path) -> None:

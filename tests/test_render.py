@@ -422,7 +422,12 @@ def _built_in_outputs(api: Api) -> set[str]:
         if path.is_file()
     }
     per_tag = {path for path in outputs if path.endswith("/_resource.py")}
-    assert per_tag == {"resources/_resource.py", "server/routes/_resource.py"}
+    assert per_tag == {
+        "resources/_resource.py",
+        "server/routes/_resource.py",
+        "server/interfaces/_resource.py",
+        "server/mock/_resource.py",
+    }
     return (outputs - per_tag) | {
         path.replace("_resource.py", f"{r.module}.py")
         for path in per_tag

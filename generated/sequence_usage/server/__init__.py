@@ -4,8 +4,8 @@
 
 """A FastAPI server for the Usage API.
 
-Implement the interfaces in `interfaces` in your own code (outside the
-generated folder) and pass the implementations to `create_app`.
+Implement the protocols of `interfaces` (one module per tag) in your own code
+(outside the generated folder) and pass the implementations to `create_app`.
 """
 
 from .app import create_app

@@ -2,34 +2,21 @@
 # (spec sha256 449cfcb1b451c9f55b778d69a4b35a4e5482b04bf7a5628cd8f3d386d7fa5ef4).
 # Do not edit: change the spec or the templates and run `oagen generate`.
 
-"""A mock implementation of every operation: the spec's examples, paged like the real API.
-
-Serve it with `python -m sequence_usage.server --mock`, or build the app with
-`create_mock_app()` in tests.  Each operation answers with the first of the
-spec's examples that its response model accepts, else with data made from the
-schema.  List operations serve a collection made from the example's items
-and honour the page size and the cursors.
-"""
+"""A mock of the Seat Events operations: the spec's examples, paged like the real API."""
 
 from __future__ import annotations
 
 import datetime
 import typing
 
-from fastapi import FastAPI
-
-from .._runtime import mock as runtime_mock
-from ..models import (
+from ..._runtime import mock as runtime_mock
+from ...models import (
     ListSeatEventsEndpointEndpointResponseModel,
     SeatEvent,
     SequenceVersion,
 )
-from .app import create_app
 
-__all__ = [
-    "SeatEventsMock",
-    "create_mock_app",
-]
+__all__ = ["SeatEventsMock"]
 
 
 class SeatEventsMock:
@@ -77,11 +64,3 @@ class SeatEventsMock:
             limit=limit,
         )
         return typing.cast("ListSeatEventsEndpointEndpointResponseModel", answer)
-
-
-def create_mock_app(*, validate_responses: bool = False) -> FastAPI:
-    """The server app with every operation answered by the mock."""
-    return create_app(
-        seat_events=SeatEventsMock(),
-        validate_responses=validate_responses,
-    )

@@ -2,7 +2,7 @@
 # (spec sha256 449cfcb1b451c9f55b778d69a4b35a4e5482b04bf7a5628cd8f3d386d7fa5ef4).
 # Do not edit: change the spec or the templates and run `oagen generate`.
 
-"""What a server implementation provides: one protocol per tag.
+"""What a server implementation of the Seat Events operations provides: one protocol.
 
 Write a class with these methods (sync or `async def`) outside the generated
 folder.  A type checker flags a method your class lacks; at run time a missing
@@ -16,14 +16,12 @@ import datetime
 from collections.abc import Awaitable
 from typing import Protocol
 
-from ..models import (
+from ...models import (
     ListSeatEventsEndpointEndpointResponseModel,
     SequenceVersion,
 )
 
-__all__ = [
-    "SeatEventsApi",
-]
+__all__ = ["SeatEventsApi"]
 
 
 class SeatEventsApi(Protocol):

@@ -8,7 +8,8 @@ too, with a `Vendoring` that keeps one part and adds VENDORED.md.
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
@@ -38,7 +39,7 @@ from generator.render import UnsafeValueError, render_package
 from generator.stamp import Vendoring, build_inputs, template_dir
 from generator.validation_cache import validate_cached, validated_before
 from generator.vendor import VENDORED_NAME, vendored_readme
-from generator.workers import worker_pool
+from generator.workers import stop, validation, worker_pool
 
 __all__ = ["RUNTIME_PACKAGE", "Build", "build", "check_spec", "template_dir"]
 
@@ -102,35 +103,92 @@ def build(
     spec = load(config, progress)
     # A spec validated before was most likely generated before: its models and
     # files are in the cache, and starting workers would only cost time.
-    # Otherwise the workers import datamodel-code-generator and black while this
-    # process validates and lowers the spec (see `generator.workers`).
-    with worker_pool(start=not validated_before(spec)) as pool:
-        diagnostics = validated(spec, strict=strict, progress=progress)
-        overlays = ", ".join(map(config.display, config.overlays))
-        provenance = Provenance(
-            generator_version=generator.__version__,
-            spec_path=config.display(config.spec)
-            + (f" with {overlays}" if overlays else ""),
-            spec_sha256=spec.root.sha256,
-            update_command="oagen generate" if vendor is None else "oagen vendor",
-        )
-        options = LowerOptions(
-            config.package, config.default_server, provenance, config.env_vars
-        )
-        api, lowering = lower(spec, options)
-        api = replace(api, parts=parts_of(vendor.only if vendor else None))
-        diagnostics += tuple(lowering)
-        progress.phase(
-            "lower",
-            f"{len(api.operations)} operation(s), {len(api.model_schemas)} schema(s)",
-        )
-        if has_errors(diagnostics) or (strict and diagnostics):
-            raise DiagnosticError(diagnostics)
-        files = _render_and_format(api, config, builtin, provenance, pool, progress)
+    # Otherwise the workers import datamodel-code-generator and black, and one
+    # validates the spec, while this process lowers and renders it (see
+    # `generator.workers`).
+    with worker_pool(start=not validated_before(spec), spec=spec) as pool:
+        verdict = _Verdict(spec, validation(pool), strict=strict, progress=progress)
+        if pool is not None:
+            verdict.on_failure(lambda: stop(pool))
+        try:
+            overlays = ", ".join(map(config.display, config.overlays))
+            provenance = Provenance(
+                generator_version=generator.__version__,
+                spec_path=config.display(config.spec)
+                + (f" with {overlays}" if overlays else ""),
+                spec_sha256=spec.root.sha256,
+                update_command="oagen generate" if vendor is None else "oagen vendor",
+            )
+            options = LowerOptions(
+                config.package, config.default_server, provenance, config.env_vars
+            )
+            api, lowered = lower(spec, options)
+            api = replace(api, parts=parts_of(vendor.only if vendor else None))
+            lowering = tuple(lowered)
+            progress.phase(
+                "lower",
+                f"{len(api.operations)} operation(s), {len(api.model_schemas)} schema(s)",
+            )
+            if has_errors(lowering) or (strict and lowering):
+                raise DiagnosticError(verdict.diagnostics() + lowering)
+            files = _render_and_format(api, config, builtin, provenance, pool, progress)
+        except Exception:
+            # The stages after validation trust it: when the spec is invalid,
+            # its diagnostics explain whatever failed while it was being checked.
+            verdict.diagnostics()
+            raise
+        diagnostics = verdict.diagnostics() + lowering
     if vendor is not None:
         files = select(files, vendor.only)
         files[VENDORED_NAME] = vendored_readme(config, vendor, spec.root.sha256)
     return Build(add_manifest(files, build_inputs(config, spec, vendor)), diagnostics)
+
+
+class _Verdict:
+    """The spec's validation, in this process at once or from the worker that runs it.
+
+    With a worker, lowering and rendering go ahead before the verdict is known
+    (nothing is written before `build` returns); `diagnostics` waits for it and,
+    like `validated`, raises when the spec cannot be generated from.
+    """
+
+    def __init__(
+        self,
+        spec: Spec,
+        validating: Future[list[Diagnostic]] | None,
+        *,
+        strict: bool,
+        progress: Progress,
+    ) -> None:
+        self._validating = validating
+        self._strict = strict
+        self._progress = progress
+        self._found: tuple[Diagnostic, ...] | None = None
+        if validating is None:
+            self._found = validated(spec, strict=strict, progress=progress)
+
+    def on_failure(self, act: Callable[[], None]) -> None:
+        """Call `act` as soon as the worker finds the spec unusable (from its thread)."""
+        if self._validating is None:
+            return
+
+        def check(done: Future[list[Diagnostic]]) -> None:
+            if done.exception() is None and self._stops(done.result()):
+                act()
+
+        self._validating.add_done_callback(check)
+
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        if self._found is None:
+            assert self._validating is not None
+            self._found = tuple(self._validating.result())
+            self._progress.phase("validate", f"{len(self._found)} diagnostic(s)")
+        if self._stops(self._found):
+            raise DiagnosticError(self._found)
+        return self._found
+
+    def _stops(self, found: Sequence[Diagnostic]) -> bool:
+        return has_errors(found) or (self._strict and bool(found))
 
 
 def _render_and_format(

@@ -4,7 +4,10 @@ shows its warnings and still generates."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -112,3 +115,36 @@ def test_an_invalid_spec_leaves_existing_output_untouched(tmp_path: Path) -> Non
     assert sorted(p.name for p in out.iterdir()) == [
         "sequence_usage"
     ]  # no staging leftovers
+
+
+@pytest.mark.parametrize("case", FAILING)
+def test_validating_in_a_worker_reports_what_validating_first_does(
+    tmp_path: Path, case: str
+) -> None:
+    """With workers, the spec is lowered and rendered while a worker validates it;
+    an invalid spec must still get exactly the diagnostics of validating first."""
+
+    def generate(workers: str) -> subprocess.CompletedProcess[str]:
+        out = tmp_path / f"out-{workers}"
+        return subprocess.run(
+            [sys.executable, "-m", "generator", "generate", "--spec"]
+            + [f"tests/invalid_specs/{case}", "--output", str(out), "--package", "api"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={
+                **os.environ,
+                # a cache of its own: a verdict seen before is not validated again
+                "OAGEN_CACHE_DIR": str(tmp_path / f"cache-{workers}"),
+                "OAGEN_WORKERS": workers,
+            },
+        )
+
+    speculative, first = generate("2"), generate("0")
+    assert (speculative.returncode, speculative.stderr) == (
+        first.returncode,
+        first.stderr,
+    )
+    assert speculative.returncode == 2
+    assert not (tmp_path / "out-2").exists()

@@ -150,6 +150,9 @@ class DefaultHeader:
 
     wire_name: str
     argument: ClientArgument
+    #: A typed default (`uuid.UUID("...")` for `format: uuid`) is a module constant,
+    #: named by `argument.default`: linters refuse calls in a signature (B008).
+    constant: Code | None = None
 
 
 @dataclass(frozen=True)
@@ -566,6 +569,9 @@ class Api:
     openapi_version: str
     #: `Class.wireName` -> field name, so the naming layer names every model field.
     field_aliases: Mapping[str, str] = field(default_factory=dict)
+    #: Marker in `model_schemas` -> the typed default our model templates print in
+    #: its place (see `generator.format_defaults`).
+    typed_defaults: Mapping[str, Code] = field(default_factory=dict)
     credentials: tuple[Credential, ...] = ()
     default_headers: tuple[DefaultHeader, ...] = ()
     user_agent: str = "oagen"

@@ -36,7 +36,11 @@ ERROR_CLASSES = (
     "UnprocessableEntityError",
 )
 #: A name that is not an attribute (`Pet` in `list[Pet]`, not `V1` in `Version.V1`).
-_RUNTIME_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+#: A name in an expression, or a string literal (`literal` prints them one-line,
+#: quoted and backslash-escaped), which is text, not names.
+_RUNTIME_NAME = re.compile(
+    r"""(?P<string>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")|(?<![.\w])[A-Za-z_]\w*"""
+)
 #: How a request body or a response travels; see `generator.media`.
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
@@ -658,7 +662,7 @@ class Api:
             _RUNTIME_NAME.sub(
                 lambda m: (
                     f"_models.{m.group()}"
-                    if m.group() in self.model_schemas
+                    if m.group("string") is None and m.group() in self.model_schemas
                     else m.group()
                 ),
                 code,

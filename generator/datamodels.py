@@ -12,14 +12,14 @@ import json
 import sys
 import warnings
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator import cache, nullability
+from generator import cache, format_defaults, nullability
 from generator.errors import Diagnostic, DiagnosticError
-from generator.escape import docstring, literal
+from generator.escape import UnsafeValueError, docstring, literal
 from generator.ir import Api, ModelIndex
 from generator.model_modules import ModelModule, SourceLines, split_models
 from generator.render import environment
@@ -93,12 +93,14 @@ def _cache_key(api: Api, template_dir: Path) -> str:
         metadata.version("datamodel-code-generator"),
         Path(__file__).read_bytes(),
         Path(nullability.__file__).read_bytes(),
+        Path(format_defaults.__file__).read_bytes(),
         json.dumps(
             [
                 api.openapi_version,
                 api.model_schemas,
                 api.field_aliases,
                 api.model_fields_used,
+                api.typed_defaults,
             ],
             sort_keys=True,
             default=str,
@@ -135,7 +137,10 @@ def _render(api: Api, template_dir: Path) -> str:
     source = _sorted_imports(_without_leading_comments(source))
     tree = ast.parse(source)  # once: parsing GitHub's 11 MB of models takes seconds
     _check_classes(tree, set(api.model_schemas), api.model_fields_used)
+    modules = _default_modules(tree) if api.typed_defaults else []
     source = _enums_first(source, tree)
+    if modules:
+        source = _sorted_imports(source, modules)
     if "omit_if_none(" in source:
         source = _with_relative_import(source, _OMIT_IMPORT)
     return _DOCSTRING + source
@@ -162,6 +167,8 @@ def _generate(api: Api, template_dir: Path) -> object:
     omitted = nullability.omitted_when_none(api.model_schemas)
     for class_name, names in omitted.items():
         extra_template_data[class_name]["omit_if_none"] = literal(names)
+    if api.typed_defaults:  # any model may hold one, also those DCG names itself
+        extra_template_data["#all#"]["typed_defaults"] = dict(api.typed_defaults)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return generate(
@@ -201,8 +208,9 @@ def _without_leading_comments(source: str) -> str:
     return "".join(lines)
 
 
-def _sorted_imports(source: str) -> str:
-    """Group and sort the leading imports the way isort and ruff expect them."""
+def _sorted_imports(source: str, extra: Sequence[str] = ()) -> str:
+    """Group and sort the leading imports the way isort and ruff expect them, with
+    the `extra` import lines among them."""
     lines = source.splitlines(keepends=True)
     end = 0
     while end < len(lines) and (
@@ -211,7 +219,10 @@ def _sorted_imports(source: str) -> str:
         end += 1
     imports = [line.strip() for line in lines[:end] if line.strip()]
     if any(line.endswith(("(", "\\")) for line in imports):
-        return source  # a wrapped import: leave the block as it is
+        # a wrapped import: leave the block as it is, the extra lines after it
+        added = "".join(f"{line}\n" for line in extra)
+        return _with_relative_import(source, added) if added else source
+    imports += extra
     groups: dict[int, list[str]] = {}
     for line in imports:
         module = line.split()[1]
@@ -254,6 +265,35 @@ def _enums_first(source: str, tree: ast.Module) -> str:
         + "\n\n\n".join(lines.of(node) for node in statements)
         + "\n"
     )
+
+
+def _default_modules(tree: ast.Module) -> list[str]:
+    """The imports the typed defaults of the models need (`import datetime as
+    _datetime`), read off the fields' defaults.  A marker that no template replaced
+    (an override of the model templates that knows no `typed_defaults`) is refused
+    like other unescaped output: OAG102 for an override, a bug otherwise."""
+    aliases = {alias: module for module, alias in format_defaults.MODEL_MODULES.items()}
+    used: set[str] = set()
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for statement in node.body:
+            if not isinstance(statement, ast.AnnAssign) or statement.value is None:
+                continue
+            for child in ast.walk(statement.value):
+                if isinstance(child, ast.Name) and child.id in aliases:
+                    used.add(child.id)
+                elif (
+                    isinstance(child, ast.Constant)
+                    and isinstance(child.value, str)
+                    and child.value.startswith(format_defaults.MARKER)
+                ):
+                    raise UnsafeValueError(
+                        f"the model template printed the stand-in of a typed default "
+                        f"in {node.name}: print `typed_defaults[field.default]` when "
+                        "`field.default` is one of its keys"
+                    )
+    return [f"import {aliases[alias]} as {alias}" for alias in sorted(used)]
 
 
 def _with_relative_import(source: str, line: str) -> str:

@@ -73,6 +73,8 @@ CODES: Final[Mapping[str, str]] = MappingProxyType(
         "OAG050": "operation skipped: it uses something oagen cannot generate yet (warning)",
         "OAG051": "security scheme the generated client cannot apply (warning)",
         "OAG052": "x-oagen-pagination does not fit the operation (warning)",
+        "OAG053": "a default its `format` rejects (e.g. `''` for a uri): left out of the "
+        "generated model or client default (warning)",
         "OAG060": "datamodel-code-generator could not render the models",
         # overlays
         "OAG070": "malformed overlay document (version, info, actions, an action's "

@@ -1,9 +1,9 @@
 """The one escaping path from spec text to Python source.
 
 `literal` turns a value into a Python literal that evaluates to exactly that
-value; `docstring` makes prose safe inside triple quotes; `comment` makes text
-safe on a `#` line.  Templates reach them as filters, lowering calls them when
-it assembles code such as a credential expression.
+value (`bytes_literal` a bytes value); `docstring` makes prose safe inside triple
+quotes; `comment` makes text safe on a `#` line.  Templates reach them as filters,
+lowering calls them when it assembles code such as a credential expression.
 """
 
 from __future__ import annotations
@@ -47,6 +47,14 @@ def literal(value: Any) -> Code:
             + "}"
         )
     raise UnsafeValueError(f"cannot print a {type(value).__name__} as a literal")
+
+
+def bytes_literal(value: bytes) -> Code:
+    """A bytes literal that evaluates to exactly `value` (`literal` prints no bytes:
+    spec values are JSON; this is for a `format: binary` default, read as UTF-8)."""
+    if not isinstance(value, bytes):
+        raise UnsafeValueError(f"not bytes: a {type(value).__name__}")
+    return Code(bytes.__repr__(value))
 
 
 def docstring(text: str | None, indent: int = 0) -> Code:

@@ -36,7 +36,11 @@ ERROR_CLASSES = (
     "UnprocessableEntityError",
 )
 #: A name that is not an attribute (`Pet` in `list[Pet]`, not `V1` in `Version.V1`).
-_RUNTIME_NAME = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
+#: A name in an expression, or a string literal (`literal` prints them one-line,
+#: quoted and backslash-escaped), which is text, not names.
+_RUNTIME_NAME = re.compile(
+    r"""(?P<string>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")|(?<![.\w])[A-Za-z_]\w*"""
+)
 #: How a request body or a response travels; see `generator.media`.
 BodyKind = Literal["json", "form", "multipart", "binary", "text"]
 
@@ -150,6 +154,9 @@ class DefaultHeader:
 
     wire_name: str
     argument: ClientArgument
+    #: A typed default (`uuid.UUID("...")` for `format: uuid`) is a module constant,
+    #: named by `argument.default`: linters refuse calls in a signature (B008).
+    constant: Code | None = None
 
 
 @dataclass(frozen=True)
@@ -566,6 +573,9 @@ class Api:
     openapi_version: str
     #: `Class.wireName` -> field name, so the naming layer names every model field.
     field_aliases: Mapping[str, str] = field(default_factory=dict)
+    #: Marker in `model_schemas` -> the typed default our model templates print in
+    #: its place (see `generator.format_defaults`).
+    typed_defaults: Mapping[str, Code] = field(default_factory=dict)
     credentials: tuple[Credential, ...] = ()
     default_headers: tuple[DefaultHeader, ...] = ()
     user_agent: str = "oagen"
@@ -652,7 +662,7 @@ class Api:
             _RUNTIME_NAME.sub(
                 lambda m: (
                     f"_models.{m.group()}"
-                    if m.group() in self.model_schemas
+                    if m.group("string") is None and m.group() in self.model_schemas
                     else m.group()
                 ),
                 code,

@@ -38,7 +38,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -121,6 +121,31 @@ def pointer_tokens(pointer: str) -> list[str]:
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
     return [t.replace("~1", "/").replace("~0", "~") for t in pointer[1:].split("/")]
+
+
+def pointers_of(data: Any, nodes: Iterable[Any]) -> dict[int, str]:
+    """The JSON pointer of each of `nodes` (by identity) inside `data`: the first
+    place a walk in document order meets it (YAML aliases put a node in several)."""
+    wanted = {id(node) for node in nodes}
+    found: dict[int, str] = {}
+    seen: set[int] = set()
+    stack: list[tuple[Any, str]] = [(data, "")]
+    while stack and len(found) < len(wanted):
+        node, pointer = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if id(node) in wanted:
+            found[id(node)] = pointer
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        stack += reversed(
+            [
+                (value, join_pointer(pointer, key))
+                for key, value in items
+                if isinstance(value, (dict, list))
+            ]
+        )
+    return found
 
 
 def _index(token: str) -> int | None:

@@ -19,6 +19,7 @@ from generator.credentials import CLIENT_RESERVED, is_hoisted, plan_credentials
 from generator.error_bodies import plan_error_body
 from generator.errors import Diagnostic
 from generator.escape import literal
+from generator.format_defaults import CLIENT_MODULES, FormatDefault, format_default
 from generator.ir import (
     Api,
     Body,
@@ -38,7 +39,14 @@ from generator.ir import (
     Response,
     ServerVariable,
 )
-from generator.load import HTTP_METHODS, Spec, SpecFile, join_pointer, parameter_key
+from generator.load import (
+    HTTP_METHODS,
+    Spec,
+    SpecFile,
+    join_pointer,
+    parameter_key,
+    pointers_of,
+)
 from generator.media import RESPONSE_KINDS, Kind, Unsupported, choose, concrete
 from generator.mock_plan import plan_mock, raw_candidates
 from generator.model_registry import ModelRegistry, is_model_schema
@@ -119,6 +127,11 @@ class _Lowering:
         self.registry = ModelRegistry(spec, self.class_names)
         #: Default values of enum header parameters, by lower-case wire name.
         self.header_defaults: dict[str, Code] = {}
+        #: Header defaults their format rejects (file, schema, default), by lower-case
+        #: wire name: left out of the client, with OAG053 when it would have used them.
+        self.invalid_header_defaults: dict[str, _InvalidDefault] = {}
+        #: Headers whose default is a typed value (`datetime.date(...)`), not a literal.
+        self.typed_header_defaults: set[str] = set()
         self.fields_used: set[tuple[ClassName, Identifier]] = set()
 
     # -- document --------------------------------------------------------------------------
@@ -143,6 +156,19 @@ class _Lowering:
         environments = self.environments()
         self.check_env_vars(plan.credentials, default_headers)
         self.registry.flatten_incompatible_bases()
+        self.warn_invalid_defaults(
+            [
+                _InvalidDefault(
+                    *found, "the model (an optional field defaults to None)"
+                )
+                for found in self.registry.invalid_defaults.values()
+            ]
+            + [
+                self.invalid_header_defaults[header.wire_name.lower()]
+                for header in default_headers
+                if header.wire_name.lower() in self.invalid_header_defaults
+            ]
+        )
         return Api(
             title=str(info.get("title") or self.options.package),
             description=_text(info.get("description")),
@@ -155,6 +181,7 @@ class _Lowering:
             **self.imports(resources, plan.credentials, default_headers),
             model_schemas=dict(self.registry.schemas),
             field_aliases=self.registry.field_aliases(),
+            typed_defaults=dict(self.registry.typed_defaults),
             openapi_version=str(data.get("openapi")),
             credentials=plan.credentials,
             default_headers=default_headers,
@@ -191,6 +218,9 @@ class _Lowering:
             description = (
                 parameter.description or f"The {parameter.wire_name} header."
             ).rstrip(".")
+            constant = None
+            if parameter.wire_name.lower() in self.typed_header_defaults:
+                constant, default = default, Code(f"_{name.upper()}_DEFAULT")
             argument = ClientArgument(
                 name=name,
                 annotation=optional(parameter.annotation),
@@ -198,7 +228,7 @@ class _Lowering:
                 description=f"{description}. Sent with every request unless a call overrides it.",
                 env_var=self.options.env_vars.get(name),
             )
-            headers.append(DefaultHeader(parameter.wire_name, argument))
+            headers.append(DefaultHeader(parameter.wire_name, argument, constant))
         return tuple(headers)
 
     def check_env_vars(
@@ -555,8 +585,10 @@ class _Lowering:
         annotation = self.annotate(
             schema, file, [wire_name, f"{class_stem}{pascal(wire_name)}"]
         )
-        if location == "header":
-            self.remember_header_default(wire_name, annotation, schema, file)
+        if location == "header":  # the spec's own schema: OAG053 points into it
+            self.remember_header_default(
+                wire_name, annotation, entry.get("schema") or {}, file
+            )
         if not required:
             annotation = optional(annotation)
         return Parameter(
@@ -581,8 +613,12 @@ class _Lowering:
         schema: Mapping[str, Any],
         file: SpecFile,
     ) -> None:
-        """A header's default, or the only value of its enum, becomes the client's default."""
-        schema = self.spec.deref(schema, file)[2]
+        """A header's default, or the only value of its enum, becomes the client's default.
+
+        A default of a formatted string is typed as the argument is (`datetime.date(...)`
+        for `format: date`), or left out when the format rejects it.
+        """
+        file, _, schema = self.spec.deref(schema, file)
         values = schema.get("enum") if isinstance(schema, Mapping) else None
         if "default" in schema:
             value = schema["default"]
@@ -590,12 +626,30 @@ class _Lowering:
             value = values[0]
         else:
             return
+        key = wire_name.lower()
         model = self.registry.schemas.get(annotation)
+        formatted = format_default(schema) if not model else None
+        self.invalid_header_defaults.pop(key, None)
+        self.typed_header_defaults.discard(key)
         if model and isinstance(values, list) and value in values:
             member = model["x-enum-varnames"][values.index(value)]
-            self.header_defaults[wire_name.lower()] = Code(f"{annotation}.{member}")
+            self.header_defaults[key] = Code(f"{annotation}.{member}")
+        elif formatted is not None and isinstance(value, str):
+            if not formatted.valid:
+                self.header_defaults.pop(key, None)
+                self.invalid_header_defaults[key] = _InvalidDefault(
+                    file,
+                    schema,
+                    formatted,
+                    "the client (the header is sent when given)",
+                )
+            elif formatted.format in _STRING_FORMATS:  # the argument has that type
+                self.header_defaults[key] = formatted.expression(CLIENT_MODULES)
+                self.typed_header_defaults.add(key)
+            else:
+                self.header_defaults[key] = literal(value)
         elif not model and isinstance(value, (str, int, float, bool)):
-            self.header_defaults[wire_name.lower()] = literal(value)
+            self.header_defaults[key] = literal(value)
 
     def constraints(
         self, schema: Mapping[str, Any], file: SpecFile
@@ -866,6 +920,41 @@ class _Lowering:
 
     # -- diagnostics -----------------------------------------------------------------------
 
+    def warn_invalid_defaults(self, found: list[_InvalidDefault]) -> None:
+        """OAG053 for each default its format rejects, at the default itself."""
+        nodes: dict[SpecFile, list[Any]] = {}
+        for invalid in found:
+            nodes.setdefault(invalid.file, []).append(invalid.schema)
+        pointers = {
+            (file, node_id): pointer
+            for file, its_nodes in nodes.items()
+            for node_id, pointer in pointers_of(file.data, its_nodes).items()
+        }
+        for invalid in found:
+            pointer = pointers.get((invalid.file, id(invalid.schema)))
+            default = invalid.default
+            shown = repr(default.default)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            what = (
+                f"an item of default {shown}"
+                if isinstance(default.default, list)
+                else f"default {shown}"
+            )
+            self.diagnostics.append(
+                Diagnostic(
+                    "warning",
+                    "OAG053",
+                    f"{what} is not a valid {default.format} ({default.error}): "
+                    f"left out of {invalid.left_out_of}",
+                    (
+                        invalid.file.location(join_pointer(pointer, "default"))
+                        if pointer is not None
+                        else None
+                    ),
+                    f"remove the default or give a valid {default.format}",
+                )
+            )
+
     def error(self, code: str, message: str, pointer: str, hint: str) -> None:
         self.diagnostics.append(
             Diagnostic("error", code, message, self.spec.root.location(pointer), hint)
@@ -875,6 +964,15 @@ class _Lowering:
         self.diagnostics.append(
             Diagnostic("warning", code, message, self.spec.root.location(pointer), hint)
         )
+
+
+class _InvalidDefault(NamedTuple):
+    """A default its format rejects: the schema holding it, and what leaves it out."""
+
+    file: SpecFile
+    schema: Any
+    default: FormatDefault
+    left_out_of: str
 
 
 class _Success(NamedTuple):

@@ -14,6 +14,12 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from generator.format_defaults import (
+    MODEL_MODULES,
+    FormatDefault,
+    format_default,
+    marker,
+)
 from generator.inheritance import flatten_incompatible_bases
 from generator.load import Spec, SpecFile, join_pointer, pointer_tokens
 from generator.naming import (
@@ -22,6 +28,7 @@ from generator.naming import (
     FIELD_RESERVED,
     NAME_OVERRIDE,
     ClassName,
+    Code,
     Identifier,
     Namespace,
     chosen_class_name,
@@ -96,6 +103,11 @@ class ModelRegistry:
         #: id of a rewritten `properties` mapping -> (it, {wire name: x-oagen-name});
         #: the mapping is held so that its id stays unique
         self._chosen: dict[int, tuple[Any, dict[str, Any]]] = {}
+        #: marker -> the typed default it stands for (see `generator.format_defaults`)
+        self.typed_defaults: dict[str, Code] = {}
+        #: id of a spec schema -> (its file, it, its default): defaults not valid for
+        #: their format, left out of the models (lowering warns, OAG053)
+        self.invalid_defaults: dict[int, tuple[SpecFile, Any, FormatDefault]] = {}
 
     def register_components(self) -> None:
         """Name the root document's component schemas first, in their order."""
@@ -156,8 +168,13 @@ class ModelRegistry:
     ) -> tuple[SpecFile, str, Any]:
         return self._spec.resolve(str(schema["$ref"]), file)
 
-    def rewrite(self, schema: Any, file: SpecFile) -> Any:
-        """A copy of `schema` whose `$ref`s name registered classes."""
+    def rewrite(self, schema: Any, file: SpecFile, *, field: bool = False) -> Any:
+        """A copy of `schema` whose `$ref`s name registered classes.
+
+        A default of a formatted string is left out when the format rejects it, and
+        in a `field` (a property's schema) becomes the marker of its typed value
+        (`_format_default`).
+        """
         if not isinstance(schema, Mapping):
             return schema
         if "$ref" in schema and isinstance(schema["$ref"], str):
@@ -181,6 +198,7 @@ class ModelRegistry:
             del rewritten[
                 "format"
             ]  # EmailStr would make the package need email-validator
+        self._format_default(schema, rewritten, file, field)
         kept = typed_enum(rewritten)
         if kept is not None:  # values of another type: left out, with OAG038 warnings
             rewritten["enum"] = [rewritten["enum"][i] for i in kept]
@@ -194,6 +212,28 @@ class ModelRegistry:
                 members.identifier(constant(str(v))) for v in rewritten["enum"]
             ]
         return rewritten
+
+    def _format_default(
+        self, schema: Any, rewritten: dict[str, Any], file: SpecFile, field: bool
+    ) -> None:
+        """Type the default of a formatted string (`_datetime.date(2020, 1, 2)` for
+        `'2020-01-02'`), or leave it out when its format rejects it.
+
+        Only a field's default is typed: that is where datamodel-code-generator
+        prints it for a field of the format's type.  A class's own default (a
+        component `type: string, format: date`) stays as the spec wrote it, since it
+        is copied into the fields that refer to the class, typed as the class.
+        """
+        found = format_default(rewritten)
+        if found is None:
+            return
+        if not found.valid:
+            del rewritten["default"]
+            self.invalid_defaults.setdefault(id(schema), (file, schema, found))
+        elif field:
+            expression = found.expression(MODEL_MODULES)
+            rewritten["default"] = marker(expression)
+            self.typed_defaults[rewritten["default"]] = expression
 
     def flatten_incompatible_bases(self) -> None:
         """Copy into each `allOf` child the bases whose fields it retypes (see
@@ -261,7 +301,10 @@ class ModelRegistry:
         if key in _SCHEMA_LIST_KEYWORDS and isinstance(value, list):
             return [self.rewrite(item, file) for item in value]
         if key in _SCHEMA_MAP_KEYWORDS and isinstance(value, Mapping):
-            rewritten = {name: self.rewrite(item, file) for name, item in value.items()}
+            rewritten = {
+                name: self.rewrite(item, file, field=key == "properties")
+                for name, item in value.items()
+            }
             chosen = {
                 str(name): item[NAME_OVERRIDE]
                 for name, item in value.items()

@@ -827,6 +827,31 @@ def test_ghsa_5293_mq8x_g3xj_code_execution_through_enums_and_defaults(
     _imports_cleanly(outcomes, tmp_path)
 
 
+def test_a_client_default_that_spells_a_model_name_stays_text(tmp_path: Path) -> None:
+    """The client reaches models in the defaults it evaluates as `_models.Name`; the
+    text of a string default is no expression, even where it spells a class."""
+    text = "an Item, 'Item' and \"Item\""
+    spec = minimal_spec()
+    spec["paths"]["/items"]["get"]["parameters"] = [
+        {
+            "name": "X-Note",
+            "in": "header",
+            "schema": {"type": "string", "default": text},
+        }
+    ]
+    client = _built(spec, tmp_path).trees["client.py"]
+    defaults = [
+        default
+        for node in ast.walk(client)
+        if isinstance(node, ast.arguments)
+        for argument, default in zip(node.kwonlyargs, node.kw_defaults, strict=True)
+        if argument.arg == "x_note"
+    ]
+    assert len(defaults) == 2  # Client and AsyncClient
+    for default in defaults:
+        assert isinstance(default, ast.Constant) and default.value == text
+
+
 #: Defaults of every JSON type, with payloads in keys and values.
 HOSTILE_DEFAULTS = (
     ("string", PAYLOADS[0]),

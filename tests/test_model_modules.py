@@ -9,6 +9,7 @@ and its client and mock server work over real HTTP.
 from __future__ import annotations
 
 import ast
+import datetime
 import subprocess
 import sys
 import textwrap
@@ -141,7 +142,15 @@ def _big_spec() -> dict[str, Any]:
                 "owner": {"$ref": "#/components/schemas/Owner"},
                 "collar": {
                     "type": "object",
-                    "properties": {"size": {"type": "integer"}},
+                    "properties": {
+                        "size": {"type": "integer"},
+                        # a typed default in a class datamodel-code-generator names
+                        "since": {
+                            "type": "string",
+                            "format": "date",
+                            "default": "2020-01-02",
+                        },
+                    },
                 },
             },
         },
@@ -264,6 +273,21 @@ def test_importing_loads_only_what_is_used(output: Path) -> None:
     models = [m for m in after if m.startswith("big_api.models.")]
     assert models == [f"big_api.models._record{i}" for i in (0, 1, 2, 3)]
     assert with_client == models  # the client names models but does not load them
+
+
+def test_typed_defaults_bring_their_imports(output: Path, big: ModuleType) -> None:
+    """The import a typed default needs travels with its class, and only there."""
+    models = output / "big_api" / "models"
+    importing = sorted(
+        path.name
+        for path in models.glob("_*.py")
+        if "import datetime as _datetime\n" in path.read_text()
+    )
+    assert importing in (["_owner.py"], ["_pet.py"])
+    from big_api.models import Pet
+
+    collar = Pet.model_validate({"id": 1, "kind": "cat", "collar": {}}).collar
+    assert collar is not None and collar.since == datetime.date(2020, 1, 2)
 
 
 def test_the_client_and_the_mock_work_across_modules(big: ModuleType) -> None:

@@ -198,12 +198,16 @@ def _normal_words(text: str) -> list[str]:
 
 
 def _is_multi_line(text: str) -> bool:
-    """Whether `text` has a line break followed by something visible (not space, not a C0 control)."""
+    """Whether `text` has a line break followed by something visible: not space, not a
+    control character (C0, DEL or C1: `docstring` blanks them, as `_normal_words` does).
+    """
     normal = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\n" not in normal:
         return False
     after_first_break = normal[normal.index("\n") :]
-    return any(not (c.isspace() or c < " " or c == "\x7f") for c in after_first_break)
+    return any(
+        not (c.isspace() or unicodedata.category(c) == "Cc") for c in after_first_break
+    )
 
 
 def _function_with_docstring(text: str) -> str:
@@ -240,6 +244,7 @@ def test_docstring_is_one_statement_holding_the_words(text: str) -> None:
 
 
 @given(hostile_text)
+@example("\r\x80")  # a C1 control after the break is blanked: one line, empty
 def test_docstring_closing_quotes_on_their_own_line_when_multi_line(text: str) -> None:
     source = _function_with_docstring(text)
     lines = source.rstrip("\n").split("\n")

@@ -622,11 +622,6 @@ class Api:
         )
 
     @property
-    def has_json_parts(self) -> bool:
-        """Whether a multipart part is JSON (the interfaces then name `pydantic.Json`)."""
-        return any(resource.has_json_parts for resource in self.resources)
-
-    @property
     def resources_by_module(self) -> tuple[Resource, ...]:
         """The resources in the order ruff's isort wants their modules imported."""
         return tuple(sorted(self.resources, key=lambda r: r.module))

@@ -169,7 +169,7 @@ def test_an_object_part_is_json_and_an_untyped_part_a_file(tmp_path: Path) -> No
         ("extra", "Extra | None", "pydantic.Json[Extra] | None", True, False),
         ("blob", "FileTypes | None", None, False, True),
     ]
-    assert api.has_json_parts
+    assert api.resources[0].has_json_parts
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import json
-import sys
 import warnings
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -17,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from generator import cache, format_defaults, nullability
+from generator import cache, format_defaults, import_block, naming, nullability
 from generator.errors import Diagnostic, DiagnosticError
 from generator.escape import UnsafeValueError, docstring, literal
 from generator.ir import Api, ModelIndex
@@ -94,6 +93,9 @@ def _cache_key(api: Api, template_dir: Path) -> str:
         Path(__file__).read_bytes(),
         Path(nullability.__file__).read_bytes(),
         Path(format_defaults.__file__).read_bytes(),
+        # the import block is sorted here, with naming's import_order
+        Path(import_block.__file__).read_bytes(),
+        Path(naming.__file__).read_bytes(),
         json.dumps(
             [
                 api.openapi_version,
@@ -209,8 +211,8 @@ def _without_leading_comments(source: str) -> str:
 
 
 def _sorted_imports(source: str, extra: Sequence[str] = ()) -> str:
-    """Group and sort the leading imports the way isort and ruff expect them, with
-    the `extra` import lines among them."""
+    """Group, split and sort the leading imports the way ruff's isort writes them,
+    with the `extra` import lines among them."""
     lines = source.splitlines(keepends=True)
     end = 0
     while end < len(lines) and (
@@ -222,21 +224,12 @@ def _sorted_imports(source: str, extra: Sequence[str] = ()) -> str:
         # a wrapped import: leave the block as it is, the extra lines after it
         added = "".join(f"{line}\n" for line in extra)
         return _with_relative_import(source, added) if added else source
-    imports += extra
-    groups: dict[int, list[str]] = {}
-    for line in imports:
-        module = line.split()[1]
-        section = (
-            0
-            if module == "__future__"
-            else 1 if module.split(".")[0] in sys.stdlib_module_names else 2
-        )
-        groups.setdefault(section, []).append(line)
-    block = "\n\n".join(
-        "\n".join(
-            sorted(group, key=lambda line: (line.startswith("from "), line.split()[1]))
-        )
-        for _, group in sorted(groups.items())
+    statements = ast.parse("\n".join([*imports, *extra])).body
+    block = import_block.import_block(
+        binding
+        for node in statements
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for binding in import_block.bindings(node)
     )
     return block + "\n\n\n" + "".join(lines[end:])
 

@@ -15,18 +15,11 @@ from __future__ import annotations
 
 import ast
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from generator.naming import (
-    ClassName,
-    Identifier,
-    Namespace,
-    import_order,
-    module_name,
-    snake,
-)
+from generator.import_block import Binding, bindings, import_block
+from generator.naming import ClassName, Identifier, Namespace, module_name, snake
 
 #: With more model classes than this, `models` becomes a lazily loaded package.
 SPLIT_THRESHOLD = 60
@@ -242,77 +235,28 @@ def _module_source(
 ) -> str:
     used = set().union(*(reads[node.name] for node in classes))
     own = {node.name for node in classes}
-    sections: dict[int, list[_Line]] = {0: [], 1: [], 2: []}
+    imported = [Binding("__future__", 0, "annotations")]
     for node in imports:
-        kept = _kept_import(node, used)
-        if kept is not None:
-            section, line = kept
-            sections[section].append(line)
-    siblings: dict[str, list[str]] = {}
-    for name in sorted(used - own):
-        if name in module_of:
-            siblings.setdefault(module_of[name], []).append(name)
-    for target, names in siblings.items():
-        sections[2].append(_from_line(1, target, names))
-    blocks = ["from __future__ import annotations"] + [
-        "\n".join(line[-1] for line in sorted(section, key=_line_order))
-        for _, section in sorted(sections.items())
-        if section
+        if isinstance(node, ast.ImportFrom) and node.module == "__future__":
+            continue
+        # only the names this module uses; a relative import one level deeper
+        imported += [
+            binding for binding in bindings(node, deeper=1) if binding.bound in used
+        ]
+    imported += [
+        Binding(module_of[name], 1, name)
+        for name in sorted(used - own)
+        if name in module_of
     ]
     body = "\n\n\n".join(lines.of(node) for node in classes)
     rebuilds = "".join(f"{name}.model_rebuild()\n" for name in rebuilt)
     return (
-        "\n\n".join(blocks)
+        import_block(imported)
         + "\n\n\n"
         + body
         + "\n"
         + ("\n\n" + rebuilds if rebuilds else "")
     )
-
-
-#: (kind: 0 `import x` / 1 `from x import`, -level of a relative import, module, line)
-_Line = tuple[int, int, str, str]
-
-
-def _line_order(line: _Line) -> tuple[int, int, list[tuple[int, int | str]]]:
-    """ruff's isort order in a section: `import x` first, then `from` imports, parents
-    (`..`) before siblings (`.`), modules in natural order."""
-    kind, level, module, _ = line
-    return kind, level, import_order(module)[1]
-
-
-def _from_line(level: int, module: str, names: list[str]) -> _Line:
-    joined = ", ".join(sorted(names, key=import_order))
-    return 1, -level, module, f"from {'.' * level}{module} import {joined}"
-
-
-def _kept_import(
-    node: ast.ImportFrom | ast.Import, used: set[str]
-) -> tuple[int, _Line] | None:
-    """(section, import line) with only the names this module uses, one level deeper.
-
-    Sections: 0 the standard library, 1 third-party packages, 2 the package itself.
-    """
-    if isinstance(node, ast.ImportFrom) and node.module == "__future__":
-        return None
-    kept = [alias for alias in node.names if (alias.asname or alias.name) in used]
-    if not kept:
-        return None
-    if isinstance(node, ast.Import):
-        root = kept[0].name.split(".")[0]
-        section = 0 if root in sys.stdlib_module_names else 1
-        names = ", ".join(_alias(alias) for alias in kept)
-        return section, (0, 0, kept[0].name, f"import {names}")
-    module = node.module or ""
-    names_list = [_alias(alias) for alias in kept]
-    if node.level:
-        return 2, _from_line(node.level + 1, module, names_list)  # models/ is deeper
-    section = 0 if module.split(".")[0] in sys.stdlib_module_names else 1
-    return section, _from_line(0, module, names_list)
-
-
-def _alias(alias: ast.alias) -> str:
-    return alias.name if alias.asname is None else f"{alias.name} as {alias.asname}"
 
 
 class SourceLines:

@@ -140,7 +140,10 @@ def _render(api: Api, template_dir: Path) -> str:
     tree = ast.parse(source)  # once: parsing GitHub's 11 MB of models takes seconds
     _check_classes(tree, set(api.model_schemas), api.model_fields_used)
     modules = _default_modules(tree) if api.typed_defaults else []
-    source = _enums_first(source, tree)
+    moved = _enums_first(source, tree)
+    if api.typed_defaults:
+        moved = _defaults_first(moved, tree if moved is source else ast.parse(moved))
+    source = moved
     if modules:
         source = _sorted_imports(source, modules)
     if "omit_if_none(" in source:
@@ -258,6 +261,58 @@ def _enums_first(source: str, tree: ast.Module) -> str:
         + "\n\n\n".join(lines.of(node) for node in statements)
         + "\n"
     )
+
+
+def _defaults_first(source: str, tree: ast.Module) -> str:
+    """Move each class before the classes whose field defaults construct it
+    (`day: Day | None = Day(_datetime.date(2020, 1, 2))` is evaluated when `A` is
+    built), keeping the order otherwise; such classes hold scalars, so never
+    construct a class that needs them."""
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    if not classes:
+        return source
+    names = {node.name for node in classes}
+    needs = {node.name: _constructed(node) & names - {node.name} for node in classes}
+    if not any(needs.values()):
+        return source
+    by_name = {node.name: node for node in classes}
+    position = {node.name: index for index, node in enumerate(classes)}
+    first = tree.body.index(classes[0])
+    ordered: list[ast.stmt] = []
+    placed: set[str] = set()
+
+    def place(name: str) -> None:
+        if name in placed:
+            return
+        placed.add(name)
+        for needed in sorted(needs[name], key=position.__getitem__):
+            place(needed)
+        ordered.append(by_name[name])
+
+    for node in tree.body[first:]:
+        if isinstance(node, ast.ClassDef):
+            place(node.name)
+        else:
+            ordered.append(node)
+    if ordered == tree.body[first:]:
+        return source
+    lines = SourceLines(source)
+    return (
+        lines.before(classes[0])
+        + "\n\n\n".join(lines.of(node) for node in ordered)
+        + "\n"
+    )
+
+
+def _constructed(node: ast.ClassDef) -> set[str]:
+    """The names the field defaults of a class read."""
+    return {
+        child.id
+        for statement in node.body
+        if isinstance(statement, ast.AnnAssign) and statement.value is not None
+        for child in ast.walk(statement.value)
+        if isinstance(child, ast.Name)
+    }
 
 
 def _default_modules(tree: ast.Module) -> list[str]:

@@ -22,6 +22,7 @@ import datetime
 import decimal
 import functools
 import ipaddress
+import math
 import pathlib
 import uuid
 from collections.abc import Callable, Mapping
@@ -108,6 +109,12 @@ def format_default(schema: Mapping[str, Any]) -> FormatDefault | None:
     if "default" not in schema:
         return None
     default = schema["default"]
+    if _is_decimal_number(schema):
+        if not _is_number(default):
+            return None  # another type: the spec validator's business
+        if not math.isfinite(default):
+            return FormatDefault("decimal", default, None, "not a finite number")
+        return FormatDefault("decimal", default, (_decimal(default),), None)
     kind = _string_format(schema)
     if kind is not None and isinstance(default, str):
         strings = [default]
@@ -127,6 +134,33 @@ def format_default(schema: Mapping[str, Any]) -> FormatDefault | None:
         except ValueError as error:
             return FormatDefault(kind, default, None, _reason(error))
     return FormatDefault(kind, default, tuple(values), None)
+
+
+def _is_decimal_number(schema: Mapping[str, Any]) -> bool:
+    """`type: number, format: decimal` (or nullable): a `Decimal` field."""
+    if any(key in schema for key in ("$ref", "enum", "const", "allOf")):
+        return False
+    for keyword in ("anyOf", "oneOf"):
+        branches = schema.get(keyword)
+        if isinstance(branches, list):
+            kept = [b for b in branches if not _is_null(b)]
+            if len(kept) != 1 or not isinstance(kept[0], Mapping) or "type" in schema:
+                return False
+            return "default" not in kept[0] and _is_decimal_number(kept[0])
+    return _types(schema) == {"number"} and schema.get("format") == "decimal"
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _decimal(number: float) -> decimal.Decimal:
+    """The number as the JSON text wrote it, as far as the parsed value tells: an
+    int exactly, a float by its shortest round-tripping repr (`0.1`, not
+    0.1000000000000000055511151231257827)."""
+    if isinstance(number, int):
+        return decimal.Decimal(number)
+    return decimal.Decimal(float.__repr__(number))
 
 
 def _string_format(schema: Mapping[str, Any]) -> str | None:

@@ -14,7 +14,9 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from generator.escape import literal
 from generator.format_defaults import (
+    MARKER,
     MODEL_MODULES,
     FormatDefault,
     format_default,
@@ -57,6 +59,8 @@ SCHEMA_KEYWORDS = frozenset(
 )  # fmt: skip
 #: Formats whose pydantic types need an extra package at run time; kept as plain `str`.
 _DEPENDENT_FORMATS = frozenset({"email", "idn-email"})
+#: String formats datamodel-code-generator types as a `str` (or a subtype of it).
+_PLAIN_STRING_FORMATS = frozenset({"byte", "hostname", "uri-reference", "json-pointer"})
 #: Keywords whose value is one schema.
 _SCHEMA_KEYWORDS = (
     "items",
@@ -108,6 +112,8 @@ class ModelRegistry:
         #: id of a spec schema -> (its file, it, its default): defaults not valid for
         #: their format, left out of the models (lowering warns, OAG053)
         self.invalid_defaults: dict[int, tuple[SpecFile, Any, FormatDefault]] = {}
+        #: marker of a typed value -> a spec default it stands for
+        self._raw_defaults: dict[str, Any] = {}
 
     def register_components(self) -> None:
         """Name the root document's component schemas first, in their order."""
@@ -131,14 +137,14 @@ class ModelRegistry:
         )
         self._by_target[target] = name
         self.schemas[name] = None  # reserve the slot so order follows first use
-        self.schemas[name] = self.rewrite(schema, file)
+        self.schemas[name] = self.rewrite(schema, file, root=True)
         return name
 
     def inline(
         self, schema: Mapping[str, Any], file: SpecFile, preferred: Iterable[str]
     ) -> ClassName:
         """A class for an inline schema, named by its role; identical ones share a class."""
-        rewritten = self.rewrite(schema, file)
+        rewritten = self.rewrite(schema, file, root=True)
         content = json.dumps(rewritten, sort_keys=True, default=str)
         candidates = [pascal(name) for name in preferred]
         for candidate in candidates:
@@ -168,12 +174,16 @@ class ModelRegistry:
     ) -> tuple[SpecFile, str, Any]:
         return self._spec.resolve(str(schema["$ref"]), file)
 
-    def rewrite(self, schema: Any, file: SpecFile, *, field: bool = False) -> Any:
+    def rewrite(
+        self, schema: Any, file: SpecFile, *, field: bool = False, root: bool = False
+    ) -> Any:
         """A copy of `schema` whose `$ref`s name registered classes.
 
-        A default of a formatted string is left out when the format rejects it, and
-        in a `field` (a property's schema) becomes the marker of its typed value
-        (`_format_default`).
+        A default of a formatted string (or decimal number) is left out when the
+        format rejects it, and where datamodel-code-generator prints it, in a
+        `field` (a property's schema) or a `root` (a class's own schema), becomes
+        the marker of its typed value (`_format_default`); a field that refers to a
+        class gets the marker of an instance of it (`_class_default`).
         """
         if not isinstance(schema, Mapping):
             return schema
@@ -184,10 +194,11 @@ class ModelRegistry:
                 for k, v in schema.items()
                 if k != "$ref" and k in SCHEMA_KEYWORDS
             }
-            return {
-                "$ref": f"#/components/schemas/{self.named(target_file, pointer, target)}",
-                **siblings,
-            }
+            name = self.named(target_file, pointer, target)
+            reference = {"$ref": f"#/components/schemas/{name}", **siblings}
+            if field or root:
+                self._class_default(reference, name, copied=field)
+            return reference
         rewritten = {
             key: self.rewrite_keyword(key, value, file)
             for key, value in schema.items()
@@ -198,7 +209,11 @@ class ModelRegistry:
             del rewritten[
                 "format"
             ]  # EmailStr would make the package need email-validator
-        self._format_default(schema, rewritten, file, field)
+        self._format_default(schema, rewritten, file, field or root)
+        if field:
+            only = _only_reference(rewritten)
+            if only is not None:  # `allOf: [{$ref}]`: a field of the class it names
+                self._class_default(rewritten, only, copied=True)
         kept = typed_enum(rewritten)
         if kept is not None:  # values of another type: left out, with OAG038 warnings
             rewritten["enum"] = [rewritten["enum"][i] for i in kept]
@@ -219,10 +234,10 @@ class ModelRegistry:
         """Type the default of a formatted string (`_datetime.date(2020, 1, 2)` for
         `'2020-01-02'`), or leave it out when its format rejects it.
 
-        Only a field's default is typed: that is where datamodel-code-generator
-        prints it for a field of the format's type.  A class's own default (a
-        component `type: string, format: date`) stays as the spec wrote it, since it
-        is copied into the fields that refer to the class, typed as the class.
+        Only where datamodel-code-generator prints it as the format's type is the
+        default typed: a field's, or a class's own (`root: date = ...` of a
+        component `type: string, format: date`).  The fields it copies a class's
+        default into are typed as the class: `_class_default` gives them their own.
         """
         found = format_default(rewritten)
         if found is None:
@@ -233,7 +248,54 @@ class ModelRegistry:
         elif field:
             expression = found.expression(MODEL_MODULES)
             rewritten["default"] = marker(expression)
+            self._raw_defaults[rewritten["default"]] = found.default
             self.typed_defaults[rewritten["default"]] = expression
+
+    def _class_default(
+        self, schema: dict[str, Any], name: ClassName, *, copied: bool
+    ) -> None:
+        """Type the default of a schema that datamodel-code-generator types as the
+        class `name` (a `$ref`, or an `allOf` of one): `Day(_datetime.date(2020, 1,
+        2))` for `'2020-01-02'`, the class holding the typed value.
+
+        Its own default, or (`copied`, in a field) the class's: datamodel-code-
+        generator copies that into a field without one, where the class's own
+        marker (a `date`, not a `Day`) would be the wrong type.  A default this
+        cannot type (an object's, say) stays as it is.
+        """
+        if "default" in schema:
+            default = schema["default"]
+        elif copied and "default" in (self.schemas.get(name) or {}):
+            default = self.schemas[name]["default"]
+            if isinstance(self._raw_defaults.get(default), list):
+                return  # datamodel-code-generator copies no list: the field has none
+        else:
+            return
+        if isinstance(default, str) and default.startswith(MARKER):
+            if default not in self._raw_defaults:
+                return  # already an instance
+            default = self._raw_defaults[default]  # the class's own, typed as its root
+        expression = self._instance(name, default, set())
+        if expression is not None:
+            schema["default"] = marker(expression)
+            self.typed_defaults[schema["default"]] = expression
+
+    def _instance(self, name: ClassName, default: Any, seen: set[str]) -> Code | None:
+        """`name(...)` holding `default` typed as the class's root, or None when
+        this cannot tell its type (not a RootModel of a scalar, a format, or a class
+        of one)."""
+        schema = self.schemas.get(name)
+        if not isinstance(schema, Mapping) or name in seen:
+            return None
+        inner: Code | None
+        target = _only_reference(schema)
+        if target is not None:
+            inner = self._instance(target, default, seen | {name})
+        elif (found := format_default({**schema, "default": default})) is not None:
+            inner = found.expression(MODEL_MODULES) if found.valid else None
+        else:
+            inner = _scalar(schema, default)
+        return None if inner is None else Code(f"{name}({inner})")
 
     def flatten_incompatible_bases(self) -> None:
         """Copy into each `allOf` child the bases whose fields it retypes (see
@@ -354,6 +416,58 @@ def _nested_properties(schema: Any) -> list[Mapping[str, Any]]:
                     found.append(properties)
                 found.extend(_nested_properties(child))
     return found
+
+
+#: Keywords that leave `allOf: [{$ref: X}]` typed as X by datamodel-code-generator.
+_ANNOTATION_KEYWORDS = frozenset(
+    {"allOf", "default", "description", "title", "nullable", "readOnly", "writeOnly"}
+    | {"deprecated", "example", "examples"}
+)
+#: JSON types whose values are literals of the Python type of a plain schema.
+_SCALARS: Mapping[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+}
+
+
+def _only_reference(schema: Mapping[str, Any]) -> ClassName | None:
+    """The class of a rewritten `{$ref: X}` or `{allOf: [{$ref: X}]}`, annotations
+    aside: datamodel-code-generator types such a schema as X itself."""
+    if set(schema) - _ANNOTATION_KEYWORDS - {"$ref"}:
+        return None
+    if "$ref" in schema:
+        ref = schema["$ref"]
+    else:
+        parts = schema.get("allOf")
+        if not isinstance(parts, list) or len(parts) != 1:
+            return None
+        if not isinstance(parts[0], Mapping) or set(parts[0]) != {"$ref"}:
+            return None
+        ref = parts[0]["$ref"]
+    prefix = "#/components/schemas/"
+    if not isinstance(ref, str) or not ref.startswith(prefix):
+        return None
+    return ClassName(ref.removeprefix(prefix))
+
+
+def _scalar(schema: Mapping[str, Any], default: Any) -> Code | None:
+    """A plain scalar schema's default as a literal of its Python type, or None."""
+    kind = schema.get("type")
+    if not isinstance(kind, str) or kind not in _SCALARS:
+        return None
+    if any(key in schema for key in ("enum", "const", "anyOf", "oneOf", "allOf")):
+        return None
+    if "format" in schema and not (
+        kind == "string" and schema["format"] in _PLAIN_STRING_FORMATS
+    ):
+        return None  # int32, float and the like: typed by format_default or left
+    if isinstance(default, bool) != (kind == "boolean"):
+        return None
+    if not isinstance(default, _SCALARS[kind]):
+        return None
+    return literal(default)
 
 
 def _needs_member_names(schema: Mapping[str, Any]) -> bool:

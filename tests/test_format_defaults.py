@@ -327,7 +327,7 @@ def test_an_invalid_default_is_refused(kind: str, text: str) -> None:
         {"type": "string", "format": "hostname", "default": "x"},
         {"type": "string", "default": "2020-01-02"},
         {"type": "integer", "format": "int64", "default": 5},
-        {"type": "number", "format": "decimal", "default": 1.5},
+        {"type": "number", "format": "decimal", "default": True},
         {"type": "string", "format": "date"},
         {"type": "string", "format": "date", "default": None},
         {"type": "string", "format": "date", "enum": ["2020-01-02"], "default": "2020-01-02"},
@@ -376,3 +376,95 @@ def test_hostile_strings_stay_literals() -> None:
     printed = found.expression(MODEL_MODULES)
     assert eval(printed, dict(NAMESPACE)).get_secret_value() == text
     assert "\n" not in printed
+
+
+# -- defaults of classes: components, `$ref` with a default, decimal numbers -------------
+
+CLASS_SPEC = """\
+openapi: 3.1.0
+info: {title: T, version: '1'}
+paths: {}
+components:
+  schemas:
+    C:
+      type: object
+      properties:
+        day: {$ref: '#/components/schemas/Day'}
+        sibling: {$ref: '#/components/schemas/PlainDay', default: '2021-01-01'}
+        over: {$ref: '#/components/schemas/Day', default: '2022-01-01'}
+        all: {allOf: [{$ref: '#/components/schemas/PlainDay'}], default: '2023-01-01'}
+        all_copied: {allOf: [{$ref: '#/components/schemas/Day'}]}
+        id: {$ref: '#/components/schemas/Id'}
+        name: {$ref: '#/components/schemas/Name'}
+        dec: {type: number, format: decimal, default: 0.1}
+        whole: {type: number, format: decimal, default: 2}
+        maybe_dec: {anyOf: [{type: number, format: decimal}, {type: 'null'}], default: 1.25}
+        price: {$ref: '#/components/schemas/Price'}
+        required_day: {$ref: '#/components/schemas/Day'}
+      required: [required_day]
+    Day: {type: string, format: date, default: '2020-01-02'}
+    PlainDay: {type: string, format: date}
+    Id: {type: string, format: uuid, default: '123e4567-e89b-12d3-a456-426614174000'}
+    Name: {type: string, default: x}
+    Price: {type: number, format: decimal, default: 3.5}
+    Days: {type: array, items: {type: string, format: date}, default: ['2020-01-02']}
+"""
+
+
+@pytest.fixture(scope="module")
+def class_defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = tmp_path_factory.mktemp("class_defaults")
+    (folder / "spec.yaml").write_text(CLASS_SPEC, encoding="utf-8")
+    package, diagnostics = _build(folder / "spec.yaml", folder, "classdefaults")
+    assert [d.render() for d in diagnostics if d.code == "OAG053"] == []
+    yield package
+
+
+def test_class_defaults_pass_mypy_strict(class_defaults: Path) -> None:
+    done = lint(class_defaults.parent, "classdefaults", "mypy")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_class_defaults_are_instances_of_the_class(class_defaults: Path) -> None:
+    with imported(class_defaults.parent, "classdefaults"):
+        from classdefaults.models import C, Day, Days, Id, Name, PlainDay, Price
+
+        c = C(required_day=Day())
+        assert type(c.day) is Day and c.day.root == datetime.date(2020, 1, 2)
+        assert type(c.sibling) is PlainDay
+        assert c.sibling.root == datetime.date(2021, 1, 1)
+        assert c.over == Day(datetime.date(2022, 1, 1))
+        assert c.all == PlainDay(datetime.date(2023, 1, 1))
+        assert c.all_copied == Day(datetime.date(2020, 1, 2))
+        assert c.id == Id(uuid.UUID("123e4567-e89b-12d3-a456-426614174000"))
+        assert c.name == Name("x")
+        assert type(c.dec) is decimal.Decimal and str(c.dec) == "0.1"
+        assert type(c.whole) is decimal.Decimal and c.whole == 2
+        assert c.maybe_dec == decimal.Decimal("1.25")
+        assert type(c.price) is Price and c.price.root == decimal.Decimal("3.5")
+        assert str(c.price.root) == "3.5"
+        # A class's own default is its root's type.
+        assert type(Day().root) is datetime.date
+        assert Days().root == [datetime.date(2020, 1, 2)]
+        # Each model gets its own copy, and it serialises as the spec's value.
+        assert C(required_day=Day()).day is not c.day
+        dumped = c.model_dump(mode="json")
+        assert dumped["day"] == "2020-01-02" and dumped["dec"] == "0.1"
+
+
+@pytest.mark.parametrize(
+    ("default", "text"), [(1.5, "1.5"), (0.1, "0.1"), (2, "2"), (1e-7, "1E-7")]
+)
+def test_a_decimal_number_default_is_a_decimal(default: float, text: str) -> None:
+    found = format_default({"type": "number", "format": "decimal", "default": default})
+    assert found is not None and found.valid
+    printed = found.expression(MODEL_MODULES)
+    assert printed == f"_decimal.Decimal({text!r})"
+    assert eval(printed, dict(NAMESPACE)) == decimal.Decimal(text)
+
+
+def test_a_non_finite_decimal_number_is_refused() -> None:
+    found = format_default(
+        {"type": "number", "format": "decimal", "default": float("inf")}
+    )
+    assert found is not None and not found.valid

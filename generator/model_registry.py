@@ -11,8 +11,9 @@ and never reads a file or the network itself.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator.escape import literal
 from generator.format_defaults import (
@@ -295,7 +296,9 @@ class ModelRegistry:
             inner = found.expression(MODEL_MODULES) if found.valid else None
         else:
             inner = _scalar(schema, default)
-        return None if inner is None else Code(f"{name}({inner})")
+        if inner is None or not _meets_constraints(schema, default):
+            return None
+        return Code(f"{name}({inner})")
 
     def flatten_incompatible_bases(self) -> None:
         """Copy into each `allOf` child the bases whose fields it retypes (see
@@ -450,6 +453,52 @@ def _only_reference(schema: Mapping[str, Any]) -> ClassName | None:
     if not isinstance(ref, str) or not ref.startswith(prefix):
         return None
     return ClassName(ref.removeprefix(prefix))
+
+
+def _meets_constraints(schema: Mapping[str, Any], value: Any) -> bool:
+    """Whether a scalar `value` meets the schema's own length, pattern and range
+    constraints.  The instance `Name(...)` is built when the models module is
+    imported, so a default the class refuses would break the import: then (and
+    when unsure, e.g. a pattern Python cannot read) the default is left as the
+    spec wrote it, checked only when a model is created."""
+    if isinstance(value, str):
+        if len(value) > schema.get("maxLength", len(value)):
+            return False
+        if len(value) < schema.get("minLength", 0):
+            return False
+        pattern = schema.get("pattern")
+        if pattern is not None:
+            try:
+                if not isinstance(pattern, str) or re.search(pattern, value) is None:
+                    return False
+            except re.error:
+                return False
+    if _number(value):
+        if not _in_range(schema, value):
+            return False
+        step = schema.get("multipleOf")
+        if _number(step) and step and (value / step) % 1:
+            return False
+    return not any(key in schema for key in ("not", "if", "oneOf", "anyOf"))
+
+
+def _in_range(schema: Mapping[str, Any], value: float) -> bool:
+    """minimum/maximum (3.0's boolean exclusive forms too) and 3.1's numeric
+    exclusiveMinimum/exclusiveMaximum."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    low_excl, high_excl = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+    if _number(low) and (value < low or (low_excl is True and value == low)):
+        return False
+    if _number(high) and (value > high or (high_excl is True and value == high)):
+        return False
+    if _number(low_excl) and value <= low_excl:
+        return False
+    return not (_number(high_excl) and value >= high_excl)
+
+
+def _number(value: Any) -> TypeGuard[float]:
+    """A JSON number (not a boolean)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _scalar(schema: Mapping[str, Any], default: Any) -> Code | None:

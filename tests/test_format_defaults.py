@@ -468,3 +468,48 @@ def test_a_non_finite_decimal_number_is_refused() -> None:
         {"type": "number", "format": "decimal", "default": float("inf")}
     )
     assert found is not None and not found.valid
+
+
+#: Defaults beside a `$ref` (3.1; the validator does not check them) that the class
+#: they name refuses, and ones it accepts.
+CONSTRAINED_SPEC = """
+openapi: 3.1.0
+info: {title: Constrained, version: '1'}
+paths: {}
+components:
+  schemas:
+    Code: {type: string, maxLength: 3, pattern: '^[a-z]+$'}
+    Small: {type: integer, exclusiveMaximum: 5}
+    Even: {type: integer, multipleOf: 2}
+    C:
+      type: object
+      properties:
+        long: {$ref: '#/components/schemas/Code', default: toolong}
+        upper: {$ref: '#/components/schemas/Code', default: AB}
+        edge: {$ref: '#/components/schemas/Small', default: 5}
+        odd: {$ref: '#/components/schemas/Even', default: 3}
+        fine: {$ref: '#/components/schemas/Code', default: ab}
+        small: {$ref: '#/components/schemas/Small', default: 4}
+        even: {$ref: '#/components/schemas/Even', default: 4}
+"""
+
+
+def test_a_default_its_class_refuses_does_not_break_the_import(
+    tmp_path: Path,
+) -> None:
+    """`Code('toolong')` would raise while the models module is imported: such a
+    default stays as the spec wrote it (refused when a model is created), and the
+    package imports."""
+    (tmp_path / "spec.yaml").write_text(CONSTRAINED_SPEC, encoding="utf-8")
+    package, _ = _build(tmp_path / "spec.yaml", tmp_path, "constrained")
+    source = (package / "models.py").read_text(encoding="utf-8")
+    for refused in ("Code('toolong')", "Code('AB')", "Small(5)", "Even(3)"):
+        assert refused.replace("'", '"') not in source
+    with imported(tmp_path, "constrained"):
+        from constrained.models import Code, Even, Small
+
+        fields = __import__("constrained.models").models.C.model_fields
+        assert fields["fine"].default == Code("ab")
+        assert fields["small"].default == Small(4)
+        assert fields["even"].default == Even(4)
+        assert fields["long"].default == "toolong"

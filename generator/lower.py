@@ -95,6 +95,8 @@ _CONSTRAINTS = {
 }
 #: OpenAPI 3.0 writes an exclusive bound as `minimum: 1, exclusiveMinimum: true`.
 _EXCLUSIVE_IN_3_0 = {"minimum": "exclusiveMinimum", "maximum": "exclusiveMaximum"}
+#: JSON types a parameter can hold as one Python scalar (see `scalar_union`).
+_SCALAR_TYPES = frozenset({"string", "integer", "number", "boolean"})
 _STRING_FORMATS = {
     "date-time": "datetime.datetime",
     "date": "datetime.date",
@@ -582,7 +584,7 @@ class _Lowering:
                 **schema,
                 "description": entry["description"],
             }  # documents an inline enum
-        annotation = self.annotate(
+        annotation = self.scalar_union(schema, file) or self.annotate(
             schema, file, [wire_name, f"{class_stem}{pascal(wire_name)}"]
         )
         if location == "header":  # the spec's own schema: OAG053 points into it
@@ -781,6 +783,48 @@ class _Lowering:
         else:
             base = self._builtin(types[0] if types else None, schema, file, roles)
         return optional(base) if nullable else base
+
+    def scalar_union(self, schema: Any, file: SpecFile) -> Code | None:
+        """`int | str` for a parameter whose schema is a union of plain scalars
+        (`oneOf`/`anyOf` of them, or a list of types), else None.
+
+        A class would do for a body, but FastAPI reads path, query, header and
+        cookie parameters only into scalars (and lists of them): a RootModel there
+        stops the app from being built at all.
+        """
+        if not isinstance(schema, Mapping):
+            return None
+        if "$ref" in schema:
+            target_file, _, target = self.registry.resolve(schema, file)
+            return self.scalar_union(target, target_file)
+        branches: list[Any]
+        raw_type = schema.get("type")
+        if isinstance(raw_type, list) and len([t for t in raw_type if t != "null"]) > 1:
+            branches = [{**schema, "type": t} for t in raw_type]
+        else:
+            keyword = "oneOf" if "oneOf" in schema else "anyOf"
+            found = schema.get(keyword)
+            if not isinstance(found, list) or set(schema) & {"enum", "const", "allOf"}:
+                return None
+            branches = found
+        members: list[Code] = []
+        nullable = schema.get("nullable") is True
+        for branch in branches:
+            if isinstance(branch, Mapping) and "$ref" in branch:
+                target_file, _, branch = self.registry.resolve(branch, file)
+            if not isinstance(branch, Mapping) or is_model_schema(branch):
+                return None
+            kind = branch.get("type")
+            if kind == "null":
+                nullable = True
+                continue
+            if kind not in _SCALAR_TYPES:
+                return None
+            members.append(self._builtin(kind, branch, file, []))
+        if len(members) < 2:
+            return None  # one member: `annotate` prints it as it is
+        union = Code(" | ".join(dict.fromkeys(members)))
+        return optional(union) if nullable else union
 
     def _builtin(
         self, type_: Any, schema: Mapping[str, Any], file: SpecFile, roles: list[str]

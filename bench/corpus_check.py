@@ -31,6 +31,8 @@ for path in sorted((root / package).rglob("*.py")):
     if parts[-1] == "__main__":
         continue
     importlib.import_module(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+# the app is built when asked for, not on import: FastAPI refuses bad routes then
+importlib.import_module(package + ".server.mock").create_mock_app()
 """
 
 

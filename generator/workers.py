@@ -66,12 +66,17 @@ def worker_pool(
 
 
 def stop(pool: ProcessPoolExecutor) -> None:
-    """Drop the pool's waiting tasks and end its workers: the build has failed, and
-    a running task (datamodel-code-generator on a large spec) may take long."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    # Python 3.14 has `terminate_workers`; before it, the processes are only
-    # reachable through this attribute.  A task whose worker ends fails with
-    # BrokenProcessPool, which the build then reports as the spec's diagnostics.
+    """End the pool's workers at once: the build has failed, and a running task
+    (datamodel-code-generator on a large spec) may take long.
+
+    Their tasks then fail with BrokenProcessPool, which the build reports as the
+    spec's diagnostics.  This may run in the pool's own management thread (a
+    future's callback), so it only signals the processes: shutting the pool down
+    from there would leave its thread unjoined, racing the interpreter's exit.
+    `worker_pool` shuts it down, from the build's thread.  The processes are only
+    reachable through this attribute (Python 3.14's `terminate_workers` also
+    shuts the pool down).
+    """
     processes = getattr(pool, "_processes", None) or {}
     for process in list(processes.values()):
         process.terminate()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from generator import cache
 from generator.errors import Diagnostic
@@ -22,41 +21,21 @@ from generator.errors import Diagnostic
 _KIND = "generate-log"
 
 
-@dataclass(frozen=True)
-class BuildLog:
-    """The diagnostics of one build, as printed, and how many were warnings."""
-
-    texts: tuple[str, ...]
-    warnings: int
-
-
 def record(manifest: str | bytes, diagnostics: Iterable[Diagnostic]) -> None:
     """Keep what the build that wrote `manifest` printed."""
-    ordered = sorted(diagnostics, key=Diagnostic.sort_key)
-    document = {
-        "texts": [diagnostic.render() for diagnostic in ordered],
-        "warnings": sum(1 for d in ordered if d.level == "warning"),
-    }
-    cache.write(_KIND, _key(manifest), json.dumps(document, sort_keys=True))
+    entries = [diagnostic.as_json() for diagnostic in diagnostics]
+    cache.write(_KIND, _key(manifest), json.dumps(entries, sort_keys=True))
 
 
-def replay(manifest: str | bytes) -> BuildLog | None:
-    """What the build that wrote `manifest` printed, or None when it is not known."""
+def replay(manifest: str | bytes) -> tuple[Diagnostic, ...] | None:
+    """The diagnostics of the build that wrote `manifest`, or None when not known."""
     text = cache.read(_KIND, _key(manifest))
     if text is None:
         return None
     try:
-        document = json.loads(text)
-        texts, warnings = document["texts"], document["warnings"]
-    except (ValueError, KeyError, TypeError):
+        return tuple(Diagnostic.from_json(entry) for entry in json.loads(text))
+    except (ValueError, KeyError, TypeError, IndexError):
         return None  # a damaged record is no record
-    if not (
-        isinstance(texts, list)
-        and all(isinstance(t, str) for t in texts)
-        and isinstance(warnings, int)
-    ):
-        return None
-    return BuildLog(tuple(texts), warnings)
 
 
 def _key(manifest: str | bytes) -> str:

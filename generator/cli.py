@@ -177,14 +177,12 @@ def _up_to_date(config: Config, args: argparse.Namespace, started: float) -> boo
             why = fast.reason or "the last build's warnings are not in the cache"
             print(f"regenerating in full: {why}", file=sys.stderr)
         return False
-    for text in said.texts:
-        print(text, file=sys.stderr)
+    _report(said)
     elapsed = time.perf_counter() - started
-    count = f"{said.warnings} warning{'' if said.warnings == 1 else 's'}"
     _say(
         args,
         f"{config.display(config.package_dir)} is up to date (manifest and file "
-        f"hashes match); nothing written in {elapsed:.2f}s, {count}",
+        f"hashes match); nothing written in {elapsed:.2f}s, {_warnings(said)}",
     )
     if not args.quiet:
         _api_changes_since_head(config)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from types import MappingProxyType
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 __all__ = [
     "CODES",
@@ -152,6 +152,37 @@ class Diagnostic:
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines)
+
+    def as_json(self) -> dict[str, Any]:
+        """A JSON-ready form, read back by `from_json` (the caches keep these)."""
+        where = self.where
+        return {
+            "level": self.level,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+            "where": (
+                None
+                if where is None
+                else [where.file, where.line, where.col, where.pointer]
+            ),
+        }
+
+    @classmethod
+    def from_json(cls, entry: Mapping[str, Any]) -> Diagnostic:
+        """The diagnostic `as_json` wrote; ValueError/KeyError/... for anything else."""
+        where = entry["where"]
+        location = (
+            None
+            if where is None
+            else Location(str(where[0]), where[1], where[2], str(where[3]))
+        )
+        level = entry["level"]
+        if level not in ("error", "warning"):
+            raise ValueError(level)
+        return cls(
+            level, str(entry["code"]), str(entry["message"]), location, entry["hint"]
+        )
 
     def sort_key(self) -> tuple[str, int, int, str, str, str]:
         """Document order: file, line, column, pointer, then code and message."""

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 from importlib import metadata
 from pathlib import Path
-from typing import Any
 
 import generator
 from generator import cache
-from generator.errors import Diagnostic, Location
+from generator.errors import Diagnostic
 from generator.load import Spec
 
 #: Modules whose code decides the diagnostics; their source is part of the key.
@@ -58,7 +57,7 @@ def validate_cached(spec: Spec) -> list[Diagnostic]:
     remembered = cache.read("validated", key)
     if remembered is not None:
         try:
-            return [_diagnostic(entry) for entry in json.loads(remembered)]
+            return [Diagnostic.from_json(entry) for entry in json.loads(remembered)]
         except (ValueError, KeyError, TypeError, IndexError):
             pass  # damaged: validate again
     from generator.validate import (
@@ -66,35 +65,5 @@ def validate_cached(spec: Spec) -> list[Diagnostic]:
     )  # imports openapi-spec-validator: only on a miss
 
     diagnostics = validate(spec)
-    cache.write("validated", key, json.dumps([_entry(d) for d in diagnostics]))
+    cache.write("validated", key, json.dumps([d.as_json() for d in diagnostics]))
     return diagnostics
-
-
-def _entry(diagnostic: Diagnostic) -> dict[str, Any]:
-    where = diagnostic.where
-    return {
-        "level": diagnostic.level,
-        "code": diagnostic.code,
-        "message": diagnostic.message,
-        "hint": diagnostic.hint,
-        "where": (
-            None
-            if where is None
-            else [where.file, where.line, where.col, where.pointer]
-        ),
-    }
-
-
-def _diagnostic(entry: dict[str, Any]) -> Diagnostic:
-    where = entry["where"]
-    location = (
-        None
-        if where is None
-        else Location(str(where[0]), where[1], where[2], str(where[3]))
-    )
-    level = entry["level"]
-    if level not in ("error", "warning"):
-        raise ValueError(level)
-    return Diagnostic(
-        level, str(entry["code"]), str(entry["message"]), location, entry["hint"]
-    )

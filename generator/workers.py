@@ -3,10 +3,10 @@
 A build imports three heavy libraries: openapi-spec-validator to validate,
 datamodel-code-generator to render the models, black to format.  Importing them
 one after the other is most of a small API's generation time (the seed: about
-0.5 s of 1 s).  `worker_pool` starts the workers when a build starts; each
-imports datamodel-code-generator and black at once, while this process loads,
-validates and lowers the spec.  The models are then rendered in one worker while
-this process renders the templates and the other worker formats them.
+0.5 s of 1 s).  `worker_pool` starts the workers once the spec is loaded; they
+import datamodel-code-generator and black at once, while this process lowers
+the spec.  The models are then rendered in one worker while this process
+renders the templates and the other worker formats them.
 
 Where processes are forked (Linux), the workers are forked with the loaded spec
 and validate it there (`validate_inherited`), so openapi-spec-validator's walk
@@ -53,9 +53,10 @@ def worker_pool(
     if not start or (os.cpu_count() or 1) < 2 or os.environ.get("OAGEN_WORKERS") == "0":
         yield None
         return
-    pool = _BuildPool(spec if _FORKS else None)
+    inherited = spec if _FORKS else None
+    pool = _BuildPool(inherited)
     try:
-        if pool.holds_spec:  # first: it is the longest task, and others wait on it
+        if inherited is not None:  # first: the longest task, and the others wait on it
             pool.validation = pool.submit(validate_inherited)
         warming: list[Future[None]] = [pool.submit(warm_up) for _ in range(WORKERS)]
         yield pool
@@ -92,7 +93,6 @@ class _BuildPool(ProcessPoolExecutor):
     """The build's workers; forked with `spec` when one is given."""
 
     def __init__(self, spec: Spec | None) -> None:
-        self.holds_spec = spec is not None
         #: The spec's validation, running in a worker (see `validation`).
         self.validation: Future[list[Diagnostic]] | None = None
         if spec is None:
